@@ -1,0 +1,33 @@
+# Kaleem Platform. Needs only a JDK 17+: ./mvnw fetches Maven itself.
+MVN ?= ./mvnw -B -ntp
+API_JAR = api-service/target/kaleem-api-service-0.1.0-SNAPSHOT.jar
+
+.PHONY: help run build test fmt bench services-up services-down clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+run: ## start the API on http://localhost:8080 with embedded defaults (in-process MongoDB, demo data)
+	$(MVN) -q -pl api-service -am install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+	java $(JAVA_OPTS) -jar $(API_JAR)
+
+build: ## compile and package every module without running tests
+	$(MVN) package -DskipTests
+
+test: ## all tests, format gate and coverage gate (needs Redis and RabbitMQ: make services-up)
+	$(MVN) verify
+
+fmt: ## rewrite sources to google-java-format
+	$(MVN) spotless:apply
+
+bench: ## run the benchmarks; figures are printed and written to bench/results/
+	bash bench/run.sh
+
+services-up: ## start Redis and RabbitMQ on loopback (installs them from OS packages where it can)
+	bash scripts/services.sh up
+
+services-down: ## stop the Redis and RabbitMQ that services-up started
+	bash scripts/services.sh down
+
+clean:
+	$(MVN) -q clean

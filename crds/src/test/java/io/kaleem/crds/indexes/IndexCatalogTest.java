@@ -1,0 +1,96 @@
+package io.kaleem.crds.indexes;
+
+import static io.kaleem.crds.indexes.IndexKey.asc;
+import static io.kaleem.crds.indexes.IndexKey.desc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class IndexCatalogTest {
+
+  @Test
+  void countsMatchTheSeedReport() {
+    Map<String, Long> perCollection =
+        IndexCatalog.defaults().stream()
+            .collect(Collectors.groupingBy(IndexDefinition::collection, Collectors.counting()));
+    assertThat(perCollection)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "products", 8L,
+                "users", 6L,
+                "orders", 5L,
+                "merchants", 6L,
+                "categories", 6L,
+                "tickets", 7L,
+                "plans", 5L));
+    assertThat(IndexCatalog.defaults()).hasSize(43);
+    assertThat(IndexCatalog.defaults().stream().filter(i -> i.role() == IndexRole.TEXT))
+        .hasSize(7)
+        .allSatisfy(i -> assertThat(i.fields()).contains(IndexCatalog.SEARCH_FIELD));
+  }
+
+  @Test
+  void namesAreUniqueAndEveryIndexSaysWhatItServes() {
+    List<IndexDefinition> all = IndexCatalog.defaults();
+    assertThat(all.stream().map(IndexDefinition::name).distinct()).hasSize(all.size());
+    assertThat(all).allSatisfy(i -> assertThat(i.serves()).isNotBlank());
+  }
+
+  @Test
+  void servesEqualityThenSortAsPrefixInEitherDirection() {
+    IndexDefinition idx =
+        IndexCatalog.forCollection("products").stream()
+            .filter(i -> i.name().equals("products_merchant_status_created"))
+            .findFirst()
+            .orElseThrow();
+    List<IndexKey> newest = List.of(desc("createdAt"), desc("_id"));
+    List<IndexKey> oldest = List.of(asc("createdAt"), asc("_id"));
+    assertThat(idx.serves(Set.of("status", "merchantId"), newest)).isTrue();
+    assertThat(idx.serves(Set.of("status", "merchantId"), oldest)).isTrue();
+    assertThat(idx.serves(Set.of("merchantId"), newest)).isFalse();
+    assertThat(idx.serves(Set.of("status", "merchantId"), List.of(asc("price"), asc("_id"))))
+        .isFalse();
+    assertThat(idx.serves(Set.of("merchantId", "status"), List.of(desc("createdAt"), asc("_id"))))
+        .isFalse();
+    assertThat(idx.serves(Set.of("merchantId", "status"), List.of())).isTrue();
+  }
+
+  @Test
+  void findsTheServingIndex() {
+    assertThat(
+            IndexCatalog.serving(
+                "tickets", Set.of("merchantId", "assigneeId"), List.of(desc("createdAt"))))
+        .map(IndexDefinition::name)
+        .contains("tickets_merchant_assignee_created");
+    assertThat(IndexCatalog.serving("tickets", Set.of("merchantId", "sku"), List.of())).isEmpty();
+  }
+
+  @Test
+  void rejectsMalformedDefinitions() {
+    assertThatThrownBy(() -> new IndexKey("$where", 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new IndexKey("a", 2)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new IndexDefinition(
+                    "c",
+                    "n",
+                    List.of(asc("a"), desc("a")),
+                    false,
+                    IndexRole.COMPOUND,
+                    null,
+                    null,
+                    "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new IndexDefinition(
+                    "c", "n", List.of(), false, IndexRole.COMPOUND, null, null, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
