@@ -1,0 +1,54 @@
+package io.kaleem.api.pagination;
+
+import java.util.List;
+import java.util.Objects;
+import org.springframework.data.mongodb.core.query.Criteria;
+
+/**
+ * One equality-class condition of a list query. Only these three shapes exist: values are typed by
+ * the caller (never raw client JSON), so operator keys such as {@code $ne} cannot reach MongoDB.
+ */
+public record Filter(String field, Op op, List<?> values) {
+
+  public enum Op {
+    /** field equals the single value (or, for an array field, contains it) */
+    EQ,
+    /** field equals one of the values */
+    IN,
+    /** array field contains all of the values */
+    ALL
+  }
+
+  public Filter {
+    Objects.requireNonNull(field, "field");
+    values = List.copyOf(values);
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("filter on " + field + " has no value");
+    }
+  }
+
+  public static Filter eq(String field, Object value) {
+    return new Filter(field, Op.EQ, List.of(value));
+  }
+
+  public static Filter in(String field, List<?> values) {
+    return values.size() == 1 ? eq(field, values.get(0)) : new Filter(field, Op.IN, values);
+  }
+
+  public static Filter all(String field, List<?> values) {
+    return values.size() == 1 ? eq(field, values.get(0)) : new Filter(field, Op.ALL, values);
+  }
+
+  Criteria toCriteria() {
+    return switch (op) {
+      case EQ -> Criteria.where(field).is(values.get(0));
+      case IN -> Criteria.where(field).in(values);
+      case ALL -> Criteria.where(field).all(values);
+    };
+  }
+
+  /** A canonical text form, used to bind a cursor to the filters it was minted under. */
+  String canonical() {
+    return field + "=" + op + values.stream().map(String::valueOf).sorted().toList();
+  }
+}

@@ -1,0 +1,212 @@
+package io.kaleem.api.products;
+
+import io.kaleem.api.categories.CategoryLookup;
+import io.kaleem.api.common.Ids;
+import io.kaleem.api.common.Timestamps;
+import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.money.Money;
+import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.KeysetPager;
+import io.kaleem.api.pagination.ListQuery;
+import io.kaleem.api.pagination.Page;
+import io.kaleem.api.pagination.PageParams;
+import io.kaleem.api.pagination.SortOption;
+import io.kaleem.api.pagination.SortSpec;
+import io.kaleem.api.search.SearchText;
+import io.kaleem.crds.indexes.IndexCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.types.ObjectId;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/** A merchant's catalogue: products with prices, stock and status. */
+@Service
+public class ProductService {
+
+  static final SortSpec SORTS =
+      SortSpec.of(
+          "-createdAt", SortOption.of("createdAt"), SortOption.of("price"), SortOption.of("stock"));
+
+  private final ReactiveMongoTemplate mongo;
+  private final KeysetPager pager;
+  private final MerchantScope merchants;
+  private final CategoryLookup categories;
+  private final Clock clock;
+
+  public ProductService(
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      MerchantScope merchants,
+      CategoryLookup categories,
+      Clock clock) {
+    this.mongo = mongo;
+    this.pager = pager;
+    this.merchants = merchants;
+    this.categories = categories;
+    this.clock = clock;
+  }
+
+  public Mono<Product> create(String merchantId, ProductRequests.Create req) {
+    return merchants
+        .require(merchantId)
+        .flatMap(
+            m ->
+                categories
+                    .requireOwnedBy(m, canonicalOrNull(req.categoryId()), "categoryId")
+                    .then(Mono.fromCallable(() -> newProduct(m, req))))
+        .flatMap(mongo::insert)
+        .onErrorMap(
+            DuplicateKeyException.class,
+            e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"));
+  }
+
+  public Mono<Product> get(String merchantId, String productId) {
+    return Mono.defer(() -> mongo.findOne(byId(merchantId, productId), Product.class))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+  }
+
+  public Mono<Page<Product>> list(String merchantId, ProductListFilter filter, PageParams page) {
+    return merchants.require(merchantId).flatMap(m -> pager.page(listQuery(m, filter), page));
+  }
+
+  public Mono<Product> update(String merchantId, String productId, ProductRequests.Update req) {
+    return get(merchantId, productId)
+        .flatMap(
+            current ->
+                categories
+                    .requireOwnedBy(merchantId, canonicalOrNull(req.categoryId()), "categoryId")
+                    .then(Mono.fromCallable(() -> changes(current, req))))
+        .flatMap(
+            update ->
+                mongo.findAndModify(
+                    byId(merchantId, productId),
+                    update,
+                    FindAndModifyOptions.options().returnNew(true),
+                    Product.class))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+  }
+
+  /** Products are archived, not deleted: orders keep pointing at them. */
+  public Mono<Product> archive(String merchantId, String productId) {
+    Update update =
+        new Update().set("status", ProductStatus.ARCHIVED).set("updatedAt", Timestamps.now(clock));
+    return Mono.defer(
+            () ->
+                mongo.findAndModify(
+                    byId(merchantId, productId),
+                    update,
+                    FindAndModifyOptions.options().returnNew(true),
+                    Product.class))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+  }
+
+  static ListQuery<Product> listQuery(String merchantId, ProductListFilter f) {
+    List<Filter> filters = new ArrayList<>();
+    filters.add(Filter.eq("merchantId", merchantId));
+    List<ProductStatus> statuses =
+        f.status() == null || f.status().isEmpty() ? ProductStatus.VISIBLE_BY_DEFAULT : f.status();
+    filters.add(Filter.in("status", statuses.stream().distinct().map(Enum::name).toList()));
+    if (f.categoryId() != null) {
+      filters.add(Filter.eq("categoryId", Ids.canonical(f.categoryId(), "categoryId")));
+    }
+    if (f.tag() != null) {
+      filters.add(Filter.eq("tags", f.tag()));
+    }
+    if (f.q() != null) {
+      List<String> terms = SearchText.queryTerms(f.q());
+      if (terms.isEmpty()) {
+        throw ApiException.invalidField("q", "has no letters or digits to search for");
+      }
+      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+    }
+    return new ListQuery<>(Product.COLLECTION, Product.class, filters, SORTS);
+  }
+
+  private Product newProduct(String merchantId, ProductRequests.Create req) {
+    String currency = req.currency();
+    long price = Money.toMinor(req.price(), currency, "price");
+    Instant now = Timestamps.now(clock);
+    List<String> tags = normalizeTags(req.tags());
+    return new Product(
+        null,
+        merchantId,
+        req.sku(),
+        req.name(),
+        req.description(),
+        price,
+        currency,
+        req.stock() == null ? 0 : req.stock(),
+        req.status() == null ? ProductStatus.DRAFT : req.status(),
+        canonicalOrNull(req.categoryId()),
+        tags,
+        req.images() == null ? List.of() : req.images(),
+        searchTerms(req.sku(), req.name().both(), tags),
+        now,
+        now);
+  }
+
+  private Update changes(Product current, ProductRequests.Update req) {
+    Update u = new Update().set("updatedAt", Timestamps.now(clock));
+    String currency = req.currency() != null ? req.currency() : current.currency();
+    if (req.currency() != null || req.price() != null) {
+      var amount =
+          req.price() != null ? req.price() : Money.fromMinor(current.price(), current.currency());
+      u.set("price", Money.toMinor(amount, currency, "price")).set("currency", currency);
+    }
+    if (req.name() != null) {
+      u.set("name", req.name());
+    }
+    if (req.description() != null) {
+      u.set("description", req.description());
+    }
+    if (req.stock() != null) {
+      u.set("stock", req.stock());
+    }
+    if (req.status() != null) {
+      u.set("status", req.status());
+    }
+    if (req.categoryId() != null) {
+      u.set("categoryId", canonicalOrNull(req.categoryId()));
+    }
+    List<String> tags = req.tags() != null ? normalizeTags(req.tags()) : current.tags();
+    if (req.tags() != null) {
+      u.set("tags", tags);
+    }
+    if (req.images() != null) {
+      u.set("images", req.images());
+    }
+    if (req.name() != null || req.tags() != null) {
+      var name = req.name() != null ? req.name() : current.name();
+      u.set(IndexCatalog.SEARCH_FIELD, searchTerms(current.sku(), name.both(), tags));
+    }
+    return u;
+  }
+
+  private static List<String> searchTerms(String sku, String names, List<String> tags) {
+    return SearchText.indexTerms(sku, names, String.join(" ", tags == null ? List.of() : tags));
+  }
+
+  private static List<String> normalizeTags(List<String> tags) {
+    return tags == null ? List.of() : tags.stream().map(String::strip).distinct().toList();
+  }
+
+  private static String canonicalOrNull(String id) {
+    return id == null ? null : Ids.canonical(id, "categoryId");
+  }
+
+  private static Query byId(String merchantId, String productId) {
+    ObjectId id = Ids.parse(productId, "productId");
+    String merchant = Ids.canonical(merchantId, "merchantId");
+    return new Query(Criteria.where("_id").is(id).and("merchantId").is(merchant));
+  }
+}
