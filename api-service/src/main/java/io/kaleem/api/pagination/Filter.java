@@ -21,14 +21,15 @@ public record Filter(String field, Op op, List<?> values) {
 
   public Filter {
     Objects.requireNonNull(field, "field");
-    values = List.copyOf(values);
+    values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
     if (values.isEmpty()) {
       throw new IllegalArgumentException("filter on " + field + " has no value");
     }
   }
 
+  /** {@code value} may be null: it matches documents where the field is null or absent. */
   public static Filter eq(String field, Object value) {
-    return new Filter(field, Op.EQ, List.of(value));
+    return new Filter(field, Op.EQ, java.util.Collections.singletonList(value));
   }
 
   public static Filter in(String field, List<?> values) {

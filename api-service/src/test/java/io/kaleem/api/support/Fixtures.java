@@ -70,4 +70,30 @@ public final class Fixtures {
             "status",
             "ACTIVE"));
   }
+
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> category(String merchantId, String slug) {
+    return http.post()
+        .uri("/api/v1/merchants/{m}/categories", merchantId)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("name", Map.of("en", "Category " + slug), "slug", slug))
+        .exchange()
+        .expectStatus()
+        .isCreated()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
+
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> getJson(String path) {
+    return http.get()
+        .uri(path)
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(Map.class)
+        .returnResult()
+        .getResponseBody();
+  }
 }
