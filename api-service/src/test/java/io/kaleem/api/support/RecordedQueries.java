@@ -44,6 +44,13 @@ public class RecordedQueries implements CommandListener {
       return new RecordedQueries();
     }
 
+    /** The machine is shared and noisy: a slow answer is not a failure, a missing one is. */
+    @Bean
+    org.springframework.boot.webtestclient.autoconfigure.WebTestClientBuilderCustomizer
+        patientClient() {
+      return builder -> builder.responseTimeout(java.time.Duration.ofSeconds(30));
+    }
+
     @Bean
     MongoClientSettingsBuilderCustomizer recordQueries(RecordedQueries queries) {
       return builder -> builder.addCommandListener(queries);
