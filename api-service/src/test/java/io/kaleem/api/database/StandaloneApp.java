@@ -1,0 +1,45 @@
+package io.kaleem.api.database;
+
+import io.kaleem.api.KaleemApiApplication;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Starts the real application outside the shared test context, with the given properties. */
+final class StandaloneApp implements AutoCloseable {
+
+  final ConfigurableApplicationContext context;
+  final WebTestClient http;
+
+  private StandaloneApp(ConfigurableApplicationContext context) {
+    this.context = context;
+    int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    this.http =
+        WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(java.time.Duration.ofSeconds(30))
+            .build();
+  }
+
+  static StandaloneApp start(String... properties) {
+    List<String> args =
+        new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+    for (String p : properties) {
+      args.add("--" + p);
+    }
+    return new StandaloneApp(
+        new SpringApplicationBuilder(KaleemApiApplication.class).run(args.toArray(String[]::new)));
+  }
+
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}

@@ -1,0 +1,121 @@
+package io.kaleem.api.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kaleem.api.support.ApiTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+
+@ApiTest
+class PlatformEndpointsTest {
+
+  @Autowired WebTestClient http;
+
+  @Autowired
+  @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+  RequestMappingHandlerMapping mappings;
+
+  @Test
+  void healthEndpointsAnswerWithReadinessNeedingTheDatabase() {
+    http.get().uri("/api/health").exchange().expectStatus().isOk();
+    http.get()
+        .uri("/api/health/liveness")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("UP");
+    http.get()
+        .uri("/api/health/readiness")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.status")
+        .isEqualTo("UP");
+  }
+
+  /** The OpenAPI document lists every route the application maps under /api/v1. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void openApiDocumentListsEveryRoute() {
+    Map<String, Object> doc =
+        http.get()
+            .uri("/api/openapi")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
+    int checked = 0;
+    for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
+      for (var pattern : info.getPatternsCondition().getPatterns()) {
+        String path = pattern.getPatternString();
+        if (!path.startsWith("/api/v1/")) {
+          continue;
+        }
+        assertThat(paths).as("OpenAPI documents %s", path).containsKey(path);
+        for (var method : info.getMethodsCondition().getMethods()) {
+          assertThat(paths.get(path))
+              .as("OpenAPI documents %s %s", method, path)
+              .containsKey(method.name().toLowerCase(java.util.Locale.ROOT));
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(8);
+    http.get().uri("/api/docs").exchange().expectStatus().is3xxRedirection();
+  }
+
+  @Test
+  void frameworkErrorsAreProblemDetailsToo() {
+    http.get()
+        .uri("/api/v1/no-such-thing")
+        .exchange()
+        .expectStatus()
+        .isNotFound()
+        .expectHeader()
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.type")
+        .isEqualTo("https://kaleem.io/problems/not-found");
+    http.put()
+        .uri("/api/v1/merchants/0123456789abcdef01234567/products")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{}")
+        .exchange()
+        .expectStatus()
+        .isEqualTo(405)
+        .expectBody()
+        .jsonPath("$.type")
+        .isEqualTo("https://kaleem.io/problems/method-not-allowed");
+    http.post()
+        .uri("/api/v1/merchants/0123456789abcdef01234567/products")
+        .contentType(MediaType.TEXT_PLAIN)
+        .bodyValue("sku=1")
+        .exchange()
+        .expectStatus()
+        .isEqualTo(415)
+        .expectBody()
+        .jsonPath("$.type")
+        .isEqualTo("https://kaleem.io/problems/unsupported-media-type");
+    http.post()
+        .uri("/api/v1/merchants/0123456789abcdef01234567/products")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"sku\": ")
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.type")
+        .isEqualTo("https://kaleem.io/problems/malformed-request");
+  }
+}
