@@ -49,7 +49,7 @@ public class KeysetPager {
     int limit = limit(params.limit());
     SortSpec.Resolved sort = query.sorts().resolve(params.sort());
     requireServingIndex(query, sort);
-    String fingerprint = CursorCodec.fingerprint(canonical(query, sort));
+    String fingerprint = fingerprint(query, sort);
     Position position =
         params.cursor() == null ? null : cursors.decode(params.cursor(), fingerprint);
     return new Plan<>(query, sort, limit, position, params.backward(), fingerprint);
@@ -131,6 +131,11 @@ public class KeysetPager {
           .with("filters", clientFields)
           .with("sort", sort.canonical());
     }
+  }
+
+  /** The fingerprint cursors of this query and sort carry. */
+  static String fingerprint(ListQuery<?> query, SortSpec.Resolved sort) {
+    return CursorCodec.fingerprint(canonical(query, sort));
   }
 
   private static String canonical(ListQuery<?> query, SortSpec.Resolved sort) {
