@@ -155,14 +155,18 @@ public class OrderService {
             .set("updatedAt", now)
             .push(
                 "statusHistory", new Order.StatusChange(from, to, now, blankToNull(req.reason())));
-    return mongo
-        .findAndModify(q, u, FindAndModifyOptions.options().returnNew(true), Order.class)
-        .flatMap(
-            updated ->
-                to == OrderStatus.CANCELLED
-                    ? detached(stock.release(updated.merchantId(), updated.items()))
-                        .thenReturn(updated)
-                    : Mono.just(updated))
+    // Detached: once the status has changed, the stock return must happen even if the caller
+    // goes away.
+    return detached(
+            mongo
+                .findAndModify(q, u, FindAndModifyOptions.options().returnNew(true), Order.class)
+                .flatMap(
+                    updated ->
+                        to == OrderStatus.CANCELLED
+                            ? stock
+                                .release(updated.merchantId(), updated.items())
+                                .thenReturn(updated)
+                            : Mono.just(updated)))
         .switchIfEmpty(
             Mono.defer(
                 () ->

@@ -159,7 +159,7 @@ public class TicketService {
    */
   public Mono<Ticket> addMessage(
       String merchantId, String ticketId, TicketRequests.NewMessage req) {
-    return get(merchantId, ticketId)
+    return withoutMessages(merchantId, ticketId)
         .flatMap(
             t -> {
               String author = Ids.canonical(req.authorId(), "authorId");
@@ -180,23 +180,25 @@ public class TicketService {
                                       + " messages; open a new ticket")
                               .with("limit", MAX_MESSAGES);
                         }
-                        Instant now = Timestamps.now(clock);
                         var message =
                             new Ticket.Message(
-                                new ObjectId().toHexString(), author, req.body(), now);
-                        List<Ticket.Message> all = new ArrayList<>(messages(current));
-                        all.add(message);
+                                new ObjectId().toHexString(),
+                                author,
+                                req.body(),
+                                Timestamps.now(clock));
                         Update u =
                             new Update()
                                 .push("messages", message)
                                 .inc("messageCount", 1)
                                 .set(
-                                    IndexCatalog.SEARCH_FIELD, searchTerms(current.subject(), all));
+                                    IndexCatalog.SEARCH_FIELD,
+                                    withTerms(current.searchTerms(), req.body()));
                         if (fromCustomer && current.status() == TicketStatus.RESOLVED) {
                           u.set("status", TicketStatus.OPEN.name());
                         }
                         return u;
                       },
+                      fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString()),
                       1));
             });
   }
@@ -250,6 +252,18 @@ public class TicketService {
    * to refuse the change.
    */
   private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute, int attempt) {
+    return change(read, compute, t -> get(t.merchantId(), t.id().toHexString()), attempt);
+  }
+
+  /**
+   * As {@link #change(Ticket, Function, int)}, re-reading the ticket with {@code reread}: an append
+   * does not need the conversation, only the version, status, count and search terms.
+   */
+  private Mono<Ticket> change(
+      Ticket read,
+      Function<Ticket, Update> compute,
+      Function<Ticket, Mono<Ticket>> reread,
+      int attempt) {
     return Mono.fromCallable(() -> compute.apply(read))
         .flatMap(
             u -> {
@@ -272,8 +286,20 @@ public class TicketService {
                         ? Mono.error(
                             ApiException.conflict(
                                 "The ticket is changing concurrently; retry the request"))
-                        : get(read.merchantId(), read.id().toHexString())
-                            .flatMap(fresh -> change(fresh, compute, attempt + 1))));
+                        : reread
+                            .apply(read)
+                            .flatMap(fresh -> change(fresh, compute, reread, attempt + 1))));
+  }
+
+  /** The ticket without its messages (every other field, {@code messageCount} included). */
+  private Mono<Ticket> withoutMessages(String merchantId, String ticketId) {
+    return Mono.defer(
+            () -> {
+              Query q = byId(merchantId, ticketId);
+              q.fields().exclude("messages");
+              return mongo.findOne(q, Ticket.class);
+            })
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("ticket", ticketId)));
   }
 
   private Mono<Void> requireCustomersOrder(String merchantId, String customerId, String orderId) {
@@ -337,8 +363,20 @@ public class TicketService {
     return terms.size() > MAX_SEARCH_TERMS ? terms.subList(0, MAX_SEARCH_TERMS) : terms;
   }
 
-  private static List<Ticket.Message> messages(Ticket t) {
-    return messages(t.messages());
+  /**
+   * Stored terms plus a new message's, within the bound. Equal to recomputing from the subject and
+   * every message, because the stored terms were computed the same way at the version read.
+   */
+  static List<String> withTerms(List<String> stored, String body) {
+    java.util.LinkedHashSet<String> terms =
+        new java.util.LinkedHashSet<>(stored == null ? List.of() : stored);
+    for (String term : SearchText.indexTerms(body)) {
+      if (terms.size() >= MAX_SEARCH_TERMS) {
+        break;
+      }
+      terms.add(term);
+    }
+    return List.copyOf(terms);
   }
 
   private static List<Ticket.Message> messages(List<Ticket.Message> m) {
