@@ -343,7 +343,7 @@ public class OrderService {
   }
 
   private static PlacedOrder replay(Order existing, String key, String hash) {
-    if (!existing.requestHash().equals(hash)) {
+    if (!hash.equals(existing.requestHash())) {
       throw ApiException.conflict(
               "Idempotency-Key '"
                   + key

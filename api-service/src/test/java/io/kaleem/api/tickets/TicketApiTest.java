@@ -3,11 +3,14 @@ package io.kaleem.api.tickets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kaleem.api.support.ApiTest;
+import io.kaleem.api.support.CatalogCoverage;
 import io.kaleem.api.support.CommerceFixtures;
 import io.kaleem.api.support.Fixtures;
+import io.kaleem.api.support.RecordedQueries;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +29,7 @@ class TicketApiTest {
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
+  @Autowired RecordedQueries queries;
   @Autowired TicketService tickets;
   @LocalServerPort int port;
   Fixtures fixtures;
@@ -36,6 +40,8 @@ class TicketApiTest {
 
   @BeforeEach
   void setUp() {
+    // The machine is shared: allow a slow first request rather than fail on the 5 s default.
+    http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
     fixtures = new Fixtures(http, mongo);
     commerce = new CommerceFixtures(http, mongo);
     merchant = fixtures.merchant();
@@ -564,6 +570,45 @@ class TicketApiTest {
         .expectBody()
         .jsonPath("$.type")
         .isEqualTo(PROBLEMS + "method-not-allowed");
+  }
+
+  @Test
+  void everyTicketQueryIsServedByTheCatalogIndexes() {
+    String product = (String) fixtures.product(merchant, "T-4", "5", 5).get("id");
+    String order = (String) commerce.order(merchant, customer, product, 1).get("id");
+    queries.clear();
+    String id =
+        open(
+            Map.of(
+                "subject", "Coverage",
+                "customerId", customer,
+                "orderId", order,
+                "assigneeId", staff,
+                "body", "hello"));
+    open("Second", "hello again");
+    message(id, customer, "more").expectStatus().isCreated();
+    send("PATCH", "/{id}", Map.of("subject", "Covered", "assigneeId", staff), id)
+        .expectStatus()
+        .isOk();
+    status(id, "RESOLVED").expectStatus().isOk();
+    AtomicReference<String> next = new AtomicReference<>();
+    list("?limit=1").jsonPath("$.page.nextCursor").value(c -> next.set((String) c));
+    list("?limit=1&after=" + next.get()).jsonPath("$.data.length()").isEqualTo(1);
+    for (String filter :
+        List.of(
+            "status=RESOLVED",
+            "priority=NORMAL",
+            "assigneeId=" + staff,
+            "customerId=" + customer,
+            "q=covered",
+            "q=covered more",
+            "sort=createdAt")) {
+      list("?" + filter);
+    }
+
+    assertThat(queries.all()).anyMatch(r -> r.collection().equals("tickets"));
+    assertThat(CatalogCoverage.unserved(queries.all(), Set.of("tickets", "orders", "users")))
+        .isEmpty();
   }
 
   static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
