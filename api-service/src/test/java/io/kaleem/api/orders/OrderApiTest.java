@@ -365,6 +365,41 @@ class OrderApiTest {
   }
 
   @Test
+  void aReplayMayListTheLinesInAnotherOrderAndSpellIdsInUpperCase() {
+    String tea = product("TEA-10", "2", 10);
+    String cup = product("CUP-10", "3", 10);
+    String first =
+        (String)
+            http.post()
+                .uri("/api/v1/merchants/{m}/orders", merchant)
+                .header("Idempotency-Key", "reorder")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body(customer, tea, 1, cup, 2))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(Map.class)
+                .returnResult()
+                .getResponseBody()
+                .get("id");
+    http.post()
+        .uri("/api/v1/merchants/{m}/orders", merchant)
+        .header("Idempotency-Key", "reorder")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body(customer.toUpperCase(), cup.toUpperCase(), 2, tea, 1))
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectHeader()
+        .valueEquals("Idempotent-Replayed", "true")
+        .expectBody()
+        .jsonPath("$.id")
+        .isEqualTo(first);
+    assertThat(commerce.stock(tea)).isEqualTo(9);
+    assertThat(commerce.stock(cup)).isEqualTo(8);
+  }
+
+  @Test
   void concurrentRequestsWithOneIdempotencyKeyPlaceOneOrderAndReserveOnce() {
     String tea = product("TEA-4", "4", 100);
     Map<String, Object> req = body(customer, tea, 5);
