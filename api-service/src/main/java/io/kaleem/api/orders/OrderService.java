@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.bson.types.ObjectId;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -383,7 +384,7 @@ public class OrderService {
     s.append("\u001e");
     if (a != null) {
       s.append(
-          java.util.stream.Stream.of(
+          Stream.of(
                   a.recipient(),
                   a.phone(),
                   a.line1(),

@@ -19,7 +19,9 @@ import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -117,7 +119,7 @@ public class TicketService {
     String assignee =
         req.assigneeId() == null || req.assigneeId().isEmpty()
             ? null
-            : req.assigneeId().toLowerCase(java.util.Locale.ROOT);
+            : req.assigneeId().toLowerCase(Locale.ROOT);
     Mono<Void> assigneeCheck =
         assignee == null
             ? Mono.empty()
@@ -368,8 +370,7 @@ public class TicketService {
    * every message, because the stored terms were computed the same way at the version read.
    */
   static List<String> withTerms(List<String> stored, String body) {
-    java.util.LinkedHashSet<String> terms =
-        new java.util.LinkedHashSet<>(stored == null ? List.of() : stored);
+    LinkedHashSet<String> terms = new LinkedHashSet<>(stored == null ? List.of() : stored);
     for (String term : SearchText.indexTerms(body)) {
       if (terms.size() >= MAX_SEARCH_TERMS) {
         break;
