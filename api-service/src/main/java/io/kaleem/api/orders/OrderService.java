@@ -1,0 +1,447 @@
+package io.kaleem.api.orders;
+
+import io.kaleem.api.commerce.Sequences;
+import io.kaleem.api.commerce.UserLookup;
+import io.kaleem.api.common.Ids;
+import io.kaleem.api.common.Timestamps;
+import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.KeysetPager;
+import io.kaleem.api.pagination.ListQuery;
+import io.kaleem.api.pagination.Page;
+import io.kaleem.api.pagination.PageParams;
+import io.kaleem.api.pagination.SortOption;
+import io.kaleem.api.pagination.SortSpec;
+import io.kaleem.api.products.Product;
+import io.kaleem.api.products.ProductStatus;
+import io.kaleem.api.search.SearchText;
+import io.kaleem.crds.indexes.IndexCatalog;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.bson.types.ObjectId;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * A merchant's orders: placing them (server-side pricing, atomic stock reservation, idempotent
+ * retries), moving them through their status machine, and listing them.
+ *
+ * <p>MongoDB gives no multi-document transaction here, so placing an order is a sequence of
+ * single-document atomic steps with compensation: reserve each line's stock, take a number, insert
+ * the order; if a later step fails, the reserved stock is released. The unique index {@code
+ * orders_idempotency} decides between concurrent requests with one Idempotency-Key: the loser
+ * releases its reservation and answers with the winner's order.
+ */
+@Service
+public class OrderService {
+
+  static final SortSpec SORTS = SortSpec.of("-createdAt", SortOption.of("createdAt"));
+  static final String SEQUENCE = "orders";
+  static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+  static final int MAX_TRANSITION_ATTEMPTS = 5;
+
+  private final ReactiveMongoTemplate mongo;
+  private final KeysetPager pager;
+  private final MerchantScope merchants;
+  private final UserLookup users;
+  private final Sequences sequences;
+  private final StockLedger stock;
+  private final Clock clock;
+
+  OrderService(
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      MerchantScope merchants,
+      UserLookup users,
+      Sequences sequences,
+      StockLedger stock,
+      Clock clock) {
+    this.mongo = mongo;
+    this.pager = pager;
+    this.merchants = merchants;
+    this.users = users;
+    this.sequences = sequences;
+    this.stock = stock;
+    this.clock = clock;
+  }
+
+  /**
+   * Places an order, or returns the order an earlier request with the same {@code idempotencyKey}
+   * (same merchant and customer, same request) placed. {@code idempotencyKey} may be null: a random
+   * key is then stored, and a retry places a new order.
+   */
+  public Mono<PlacedOrder> place(
+      String merchantId, OrderRequests.Create req, String idempotencyKey) {
+    return merchants
+        .require(merchantId)
+        .flatMap(
+            m ->
+                Mono.defer(
+                    () -> {
+                      String customer = Ids.canonical(req.customerId(), "customerId");
+                      List<OrderRequests.Line> lines = canonicalLines(req.items());
+                      String hash = requestHash(customer, lines, req);
+                      if (idempotencyKey == null) {
+                        return placeDetached(m, customer, lines, req, generatedKey(), hash);
+                      }
+                      String key = checkedKey(idempotencyKey);
+                      return findByKey(m, customer, key)
+                          .map(existing -> replay(existing, key, hash))
+                          .switchIfEmpty(
+                              Mono.defer(() -> placeDetached(m, customer, lines, req, key, hash)));
+                    }));
+  }
+
+  public Mono<Order> get(String merchantId, String orderId) {
+    return Mono.defer(() -> mongo.findOne(byId(merchantId, orderId), Order.class))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("order", orderId)));
+  }
+
+  public Mono<Page<Order>> list(String merchantId, OrderListFilter filter, PageParams page) {
+    return merchants.require(merchantId).flatMap(m -> pager.page(listQuery(m, filter), page));
+  }
+
+  /**
+   * Moves the order to {@code req.status()} if its status machine allows it from the current status
+   * (409 otherwise). The update is conditional on the status it was read in, so of two concurrent
+   * changes only one applies; the other is re-evaluated against the new status. Cancelling returns
+   * the order's stock, exactly once: only the request whose conditional update moved the order to
+   * CANCELLED does it.
+   */
+  public Mono<Order> changeStatus(
+      String merchantId, String orderId, OrderRequests.StatusChange req) {
+    return get(merchantId, orderId).flatMap(current -> transition(current, req, 1));
+  }
+
+  private Mono<Order> transition(Order current, OrderRequests.StatusChange req, int attempt) {
+    OrderStatus from = current.status();
+    OrderStatus to = req.status();
+    if (!from.canMoveTo(to)) {
+      return Mono.error(illegalTransition(from, to));
+    }
+    Instant now = Timestamps.now(clock);
+    Query q =
+        new Query(
+            Criteria.where("_id")
+                .is(current.id())
+                .and("merchantId")
+                .is(current.merchantId())
+                .and("status")
+                .is(from.name()));
+    Update u =
+        new Update()
+            .set("status", to.name())
+            .set("updatedAt", now)
+            .push(
+                "statusHistory", new Order.StatusChange(from, to, now, blankToNull(req.reason())));
+    // Detached: once the status has changed, the stock return must happen even if the caller
+    // goes away.
+    return detached(
+            mongo
+                .findAndModify(q, u, FindAndModifyOptions.options().returnNew(true), Order.class)
+                .flatMap(
+                    updated ->
+                        to == OrderStatus.CANCELLED
+                            ? stock
+                                .release(updated.merchantId(), updated.items())
+                                .thenReturn(updated)
+                            : Mono.just(updated)))
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    attempt >= MAX_TRANSITION_ATTEMPTS
+                        ? Mono.error(
+                            ApiException.conflict(
+                                "The order is changing concurrently; retry the request"))
+                        : get(current.merchantId(), current.id().toHexString())
+                            .flatMap(fresh -> transition(fresh, req, attempt + 1))));
+  }
+
+  static ListQuery<Order> listQuery(String merchantId, OrderListFilter f) {
+    List<Filter> filters = new ArrayList<>();
+    filters.add(Filter.eq("merchantId", merchantId));
+    if (f.status() != null) {
+      filters.add(Filter.eq("status", f.status().name()));
+    }
+    if (f.customerId() != null) {
+      filters.add(Filter.eq("customerId", Ids.canonical(f.customerId(), "customerId")));
+    }
+    if (f.q() != null) {
+      List<String> terms = SearchText.queryTerms(f.q());
+      if (terms.isEmpty()) {
+        throw ApiException.invalidField("q", "has no letters or digits to search for");
+      }
+      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+    }
+    return new ListQuery<>(Order.COLLECTION, Order.class, filters, SORTS);
+  }
+
+  /**
+   * Runs the placing steps detached from the caller's subscription: a client that disconnects
+   * half-way must not leave stock reserved for an order that was never inserted.
+   */
+  private Mono<PlacedOrder> placeDetached(
+      String merchantId,
+      String customerId,
+      List<OrderRequests.Line> lines,
+      OrderRequests.Create req,
+      String key,
+      String hash) {
+    return detached(placeNew(merchantId, customerId, lines, req, key, hash));
+  }
+
+  private Mono<PlacedOrder> placeNew(
+      String merchantId,
+      String customerId,
+      List<OrderRequests.Line> lines,
+      OrderRequests.Create req,
+      String key,
+      String hash) {
+    return users
+        .requireActiveCustomer(customerId, "customerId")
+        .zipWith(price(merchantId, lines))
+        .flatMap(
+            t -> {
+              String customerName = t.getT1();
+              Priced priced = t.getT2();
+              return stock
+                  .reserve(merchantId, priced.items())
+                  .then(
+                      Mono.defer(
+                          () ->
+                              sequences
+                                  .next(SEQUENCE, merchantId)
+                                  .map(
+                                      number ->
+                                          newOrder(
+                                              merchantId,
+                                              customerId,
+                                              number,
+                                              customerName,
+                                              priced,
+                                              req,
+                                              key,
+                                              hash))
+                                  .flatMap(mongo::insert)
+                                  .onErrorResume(
+                                      e ->
+                                          stock
+                                              .release(merchantId, priced.items())
+                                              .then(Mono.error(e)))));
+            })
+        .map(o -> new PlacedOrder(o, false))
+        .onErrorResume(
+            DuplicateKeyException.class,
+            e ->
+                findByKey(merchantId, customerId, key)
+                    .map(winner -> replay(winner, key, hash))
+                    .switchIfEmpty(Mono.error(e)));
+  }
+
+  /** Current prices of the lines' products, which must be ACTIVE products of the merchant. */
+  private Mono<Priced> price(String merchantId, List<OrderRequests.Line> lines) {
+    List<ObjectId> ids = lines.stream().map(l -> new ObjectId(l.productId())).toList();
+    Query q = new Query(Criteria.where("_id").in(ids).and("merchantId").is(merchantId));
+    return mongo
+        .find(q, Product.class)
+        .collectMap(p -> p.id().toHexString(), Function.identity())
+        .map(products -> priced(lines, products));
+  }
+
+  private static Priced priced(List<OrderRequests.Line> lines, Map<String, Product> products) {
+    List<Order.Item> items = new ArrayList<>();
+    Set<String> currencies = new TreeSet<>();
+    long subtotal = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      OrderRequests.Line line = lines.get(i);
+      Product p = products.get(line.productId());
+      if (p == null || p.status() != ProductStatus.ACTIVE) {
+        throw ApiException.invalidField(
+            "items[" + i + "].productId", "names no active product of this merchant");
+      }
+      currencies.add(p.currency());
+      long lineTotal = Math.multiplyExact(p.price(), (long) line.quantity());
+      subtotal = Math.addExact(subtotal, lineTotal);
+      items.add(
+          new Order.Item(
+              line.productId(), p.sku(), p.name(), p.price(), line.quantity(), lineTotal));
+    }
+    if (currencies.size() > 1) {
+      throw ApiException.invalidField(
+          "items", "are priced in different currencies " + currencies + "; order them separately");
+    }
+    for (Order.Item item : items) {
+      // A cheap early answer; the conditional update in StockLedger is what actually decides.
+      if (products.get(item.productId()).stock() < item.quantity()) {
+        throw StockLedger.insufficient(item);
+      }
+    }
+    return new Priced(items, currencies.iterator().next(), subtotal);
+  }
+
+  private Order newOrder(
+      String merchantId,
+      String customerId,
+      long number,
+      String customerName,
+      Priced priced,
+      OrderRequests.Create req,
+      String key,
+      String hash) {
+    Instant now = Timestamps.now(clock);
+    return new Order(
+        null,
+        merchantId,
+        customerId,
+        number,
+        priced.items(),
+        priced.currency(),
+        priced.subtotal(),
+        priced.subtotal(),
+        OrderStatus.PENDING,
+        List.of(new Order.StatusChange(null, OrderStatus.PENDING, now, "placed")),
+        key,
+        hash,
+        req.shippingAddress(),
+        blankToNull(req.note()),
+        SearchText.indexTerms(Long.toString(number), customerName),
+        now,
+        now);
+  }
+
+  private Mono<Order> findByKey(String merchantId, String customerId, String key) {
+    Query q =
+        new Query(
+            Criteria.where("merchantId")
+                .is(merchantId)
+                .and("customerId")
+                .is(customerId)
+                .and("idempotencyKey")
+                .is(key));
+    return mongo.findOne(q, Order.class);
+  }
+
+  private static PlacedOrder replay(Order existing, String key, String hash) {
+    if (!hash.equals(existing.requestHash())) {
+      throw ApiException.conflict(
+              "Idempotency-Key '"
+                  + key
+                  + "' was already used for a different request; use a new key for a new order")
+          .with("orderId", existing.id().toHexString());
+    }
+    return new PlacedOrder(existing, true);
+  }
+
+  /** Lines with canonical product ids; a product named twice is a 400. */
+  private static List<OrderRequests.Line> canonicalLines(List<OrderRequests.Line> items) {
+    Set<String> seen = new LinkedHashSet<>();
+    List<OrderRequests.Line> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      String id = Ids.canonical(items.get(i).productId(), "items[" + i + "].productId");
+      if (!seen.add(id)) {
+        throw ApiException.invalidField(
+            "items[" + i + "].productId",
+            "names product " + id + " again; give each product once with its total quantity");
+      }
+      out.add(new OrderRequests.Line(id, items.get(i).quantity()));
+    }
+    return out;
+  }
+
+  /**
+   * A digest of the request as normalised for comparison: canonical ids, lines in product order,
+   * every other field as sent. Equal requests give equal hashes whatever the line order.
+   */
+  static String requestHash(
+      String customerId, List<OrderRequests.Line> lines, OrderRequests.Create req) {
+    StringBuilder s = new StringBuilder("v1\u001f").append(customerId);
+    lines.stream()
+        .sorted((a, b) -> a.productId().compareTo(b.productId()))
+        .forEach(l -> s.append('\u001f').append(l.productId()).append('*').append(l.quantity()));
+    ShippingAddress a = req.shippingAddress();
+    s.append("\u001e");
+    if (a != null) {
+      s.append(
+          Stream.of(
+                  a.recipient(),
+                  a.phone(),
+                  a.line1(),
+                  a.line2(),
+                  a.city(),
+                  a.region(),
+                  a.postalCode(),
+                  a.country())
+              .map(v -> v == null ? "\u0000" : v)
+              .collect(Collectors.joining("\u001f")));
+    }
+    s.append("\u001e").append(req.note() == null ? "\u0000" : req.note());
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(s.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String checkedKey(String key) {
+    if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw ApiException.invalidField(
+          "Idempotency-Key", "must be 1 to 64 letters, digits, '_' or '-'");
+    }
+    return key;
+  }
+
+  /** A key no client sends (clients' keys have no '.'), so the unique index never sees nulls. */
+  private static String generatedKey() {
+    return "gen." + UUID.randomUUID();
+  }
+
+  /** Subscribes independently of the caller, so cancelling the caller does not stop the steps. */
+  private static <T> Mono<T> detached(Mono<T> steps) {
+    return Mono.fromFuture(steps::toFuture, true);
+  }
+
+  private static ApiException illegalTransition(OrderStatus from, OrderStatus to) {
+    return ApiException.conflict(
+            "An order in status " + from + " cannot move to " + to + "; allowed: " + from.next())
+        .with("currentStatus", from.name())
+        .with("requestedStatus", to.name())
+        .with("allowed", from.next().stream().map(Enum::name).toList());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static Query byId(String merchantId, String orderId) {
+    ObjectId id = Ids.parse(orderId, "orderId");
+    String merchant = Ids.canonical(merchantId, "merchantId");
+    return new Query(Criteria.where("_id").is(id).and("merchantId").is(merchant));
+  }
+
+  private record Priced(List<Order.Item> items, String currency, long subtotal) {}
+}

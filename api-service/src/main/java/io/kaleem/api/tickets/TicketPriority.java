@@ -1,0 +1,8 @@
+package io.kaleem.api.tickets;
+
+public enum TicketPriority {
+  LOW,
+  NORMAL,
+  HIGH,
+  URGENT
+}

@@ -1,0 +1,411 @@
+package io.kaleem.api.tickets;
+
+import io.kaleem.api.commerce.Sequences;
+import io.kaleem.api.commerce.UserLookup;
+import io.kaleem.api.common.Ids;
+import io.kaleem.api.common.Timestamps;
+import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.orders.Order;
+import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.KeysetPager;
+import io.kaleem.api.pagination.ListQuery;
+import io.kaleem.api.pagination.Page;
+import io.kaleem.api.pagination.PageParams;
+import io.kaleem.api.pagination.SortOption;
+import io.kaleem.api.pagination.SortSpec;
+import io.kaleem.api.search.SearchText;
+import io.kaleem.crds.indexes.IndexCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.bson.types.ObjectId;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+
+/**
+ * A merchant's support tickets: a conversation between a customer and the merchant's staff or the
+ * platform's support agents, with a status machine and an assignee.
+ *
+ * <p>Every change is one {@code findAndModify} conditional on the ticket's {@code version} (and the
+ * merchant): a change computed from what was read applies only if nothing changed in between;
+ * otherwise it is recomputed from the fresh ticket, a bounded number of times.
+ */
+@Service
+public class TicketService {
+
+  static final SortSpec SORTS = SortSpec.of("-createdAt", SortOption.of("createdAt"));
+  static final String SEQUENCE = "tickets";
+
+  /** Most messages a ticket holds; the 501st is a 409. */
+  public static final int MAX_MESSAGES = 500;
+
+  /** Most search terms a ticket stores: the subject's, then the messages' in order. */
+  static final int MAX_SEARCH_TERMS = 400;
+
+  static final int MAX_ATTEMPTS = 8;
+
+  private final ReactiveMongoTemplate mongo;
+  private final KeysetPager pager;
+  private final MerchantScope merchants;
+  private final UserLookup users;
+  private final Sequences sequences;
+  private final Clock clock;
+
+  TicketService(
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      MerchantScope merchants,
+      UserLookup users,
+      Sequences sequences,
+      Clock clock) {
+    this.mongo = mongo;
+    this.pager = pager;
+    this.merchants = merchants;
+    this.users = users;
+    this.sequences = sequences;
+    this.clock = clock;
+  }
+
+  /** Opens a ticket; its first message is the customer's {@code body}. */
+  public Mono<Ticket> open(String merchantId, TicketRequests.Create req) {
+    return merchants
+        .require(merchantId)
+        .flatMap(
+            m ->
+                Mono.defer(
+                    () -> {
+                      String customer = Ids.canonical(req.customerId(), "customerId");
+                      String order = canonicalOrNull(req.orderId(), "orderId");
+                      String assignee = canonicalOrNull(req.assigneeId(), "assigneeId");
+                      return users
+                          .requireActiveCustomer(customer, "customerId")
+                          .then(requireCustomersOrder(m, customer, order))
+                          .then(
+                              assignee == null
+                                  ? Mono.empty()
+                                  : users.requireAgentOf(m, assignee, "assigneeId"))
+                          .then(sequences.next(SEQUENCE, m))
+                          .map(number -> newTicket(m, number, customer, order, assignee, req))
+                          .flatMap(mongo::insert);
+                    }));
+  }
+
+  public Mono<Ticket> get(String merchantId, String ticketId) {
+    return Mono.defer(() -> mongo.findOne(byId(merchantId, ticketId), Ticket.class))
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("ticket", ticketId)));
+  }
+
+  public Mono<Page<Ticket>> list(String merchantId, TicketListFilter filter, PageParams page) {
+    return merchants.require(merchantId).flatMap(m -> pager.page(listQuery(m, filter), page));
+  }
+
+  /** Changes subject, priority or assignee ({@code ""} unassigns); a closed ticket is a 409. */
+  public Mono<Ticket> update(String merchantId, String ticketId, TicketRequests.Update req) {
+    if (req.subject() == null && req.priority() == null && req.assigneeId() == null) {
+      return Mono.error(
+          ApiException.badRequest(
+              "The update names no field to change (subject, priority, assigneeId)"));
+    }
+    String assignee =
+        req.assigneeId() == null || req.assigneeId().isEmpty()
+            ? null
+            : req.assigneeId().toLowerCase(Locale.ROOT);
+    Mono<Void> assigneeCheck =
+        assignee == null
+            ? Mono.empty()
+            : Mono.defer(
+                () ->
+                    users.requireAgentOf(
+                        Ids.canonical(merchantId, "merchantId"), assignee, "assigneeId"));
+    return get(merchantId, ticketId)
+        .flatMap(
+            t ->
+                assigneeCheck.then(
+                    change(
+                        t,
+                        current -> {
+                          requireNotClosed(current);
+                          Update u = new Update();
+                          if (req.subject() != null) {
+                            u.set("subject", req.subject().strip())
+                                .set(
+                                    IndexCatalog.SEARCH_FIELD,
+                                    searchTerms(req.subject().strip(), current.messages()));
+                          }
+                          if (req.priority() != null) {
+                            u.set("priority", req.priority().name());
+                          }
+                          if (req.assigneeId() != null) {
+                            u.set("assigneeId", assignee);
+                          }
+                          return u;
+                        },
+                        1)));
+  }
+
+  /**
+   * Appends a message. The author is the ticket's customer (who must still be an active customer)
+   * or a support agent, owner or staff member of the merchant. A customer's message on a RESOLVED
+   * ticket reopens it (OPEN). A closed ticket, or one holding {@value #MAX_MESSAGES} messages, is a
+   * 409.
+   */
+  public Mono<Ticket> addMessage(
+      String merchantId, String ticketId, TicketRequests.NewMessage req) {
+    return withoutMessages(merchantId, ticketId)
+        .flatMap(
+            t -> {
+              String author = Ids.canonical(req.authorId(), "authorId");
+              boolean fromCustomer = author.equals(t.customerId());
+              Mono<Void> authorCheck =
+                  fromCustomer
+                      ? users.requireActiveCustomer(author, "authorId").then()
+                      : users.requireAgentOf(t.merchantId(), author, "authorId");
+              return authorCheck.then(
+                  change(
+                      t,
+                      current -> {
+                        requireNotClosed(current);
+                        if (current.messageCount() >= MAX_MESSAGES) {
+                          throw ApiException.conflict(
+                                  "The ticket has reached "
+                                      + MAX_MESSAGES
+                                      + " messages; open a new ticket")
+                              .with("limit", MAX_MESSAGES);
+                        }
+                        var message =
+                            new Ticket.Message(
+                                new ObjectId().toHexString(),
+                                author,
+                                req.body(),
+                                Timestamps.now(clock));
+                        Update u =
+                            new Update()
+                                .push("messages", message)
+                                .inc("messageCount", 1)
+                                .set(
+                                    IndexCatalog.SEARCH_FIELD,
+                                    withTerms(current.searchTerms(), req.body()));
+                        if (fromCustomer && current.status() == TicketStatus.RESOLVED) {
+                          u.set("status", TicketStatus.OPEN.name());
+                        }
+                        return u;
+                      },
+                      fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString()),
+                      1));
+            });
+  }
+
+  /** Moves the ticket to another status as its machine allows (409 otherwise). */
+  public Mono<Ticket> changeStatus(
+      String merchantId, String ticketId, TicketRequests.StatusChange req) {
+    return get(merchantId, ticketId)
+        .flatMap(
+            t ->
+                change(
+                    t,
+                    current -> {
+                      TicketStatus from = current.status();
+                      if (!from.canMoveTo(req.status())) {
+                        throw illegalTransition(from, req.status());
+                      }
+                      return new Update().set("status", req.status().name());
+                    },
+                    1));
+  }
+
+  static ListQuery<Ticket> listQuery(String merchantId, TicketListFilter f) {
+    List<Filter> filters = new ArrayList<>();
+    filters.add(Filter.eq("merchantId", merchantId));
+    if (f.status() != null) {
+      filters.add(Filter.eq("status", f.status().name()));
+    }
+    if (f.priority() != null) {
+      filters.add(Filter.eq("priority", f.priority().name()));
+    }
+    if (f.assigneeId() != null) {
+      filters.add(Filter.eq("assigneeId", Ids.canonical(f.assigneeId(), "assigneeId")));
+    }
+    if (f.customerId() != null) {
+      filters.add(Filter.eq("customerId", Ids.canonical(f.customerId(), "customerId")));
+    }
+    if (f.q() != null) {
+      List<String> terms = SearchText.queryTerms(f.q());
+      if (terms.isEmpty()) {
+        throw ApiException.invalidField("q", "has no letters or digits to search for");
+      }
+      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+    }
+    return new ListQuery<>(Ticket.COLLECTION, Ticket.class, filters, SORTS);
+  }
+
+  /**
+   * Applies the update {@code compute} derives from the ticket as read, only if the ticket is still
+   * at that version; otherwise re-reads and recomputes. {@code compute} may throw an ApiException
+   * to refuse the change.
+   */
+  private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute, int attempt) {
+    return change(read, compute, t -> get(t.merchantId(), t.id().toHexString()), attempt);
+  }
+
+  /**
+   * As {@link #change(Ticket, Function, int)}, re-reading the ticket with {@code reread}: an append
+   * does not need the conversation, only the version, status, count and search terms.
+   */
+  private Mono<Ticket> change(
+      Ticket read,
+      Function<Ticket, Update> compute,
+      Function<Ticket, Mono<Ticket>> reread,
+      int attempt) {
+    return Mono.fromCallable(() -> compute.apply(read))
+        .flatMap(
+            u -> {
+              u.inc("version", 1).set("updatedAt", Timestamps.now(clock));
+              Query q =
+                  new Query(
+                      Criteria.where("_id")
+                          .is(read.id())
+                          .and("merchantId")
+                          .is(read.merchantId())
+                          .and("version")
+                          .is(read.version()));
+              return mongo.findAndModify(
+                  q, u, FindAndModifyOptions.options().returnNew(true), Ticket.class);
+            })
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    attempt >= MAX_ATTEMPTS
+                        ? Mono.error(
+                            ApiException.conflict(
+                                "The ticket is changing concurrently; retry the request"))
+                        : reread
+                            .apply(read)
+                            .flatMap(fresh -> change(fresh, compute, reread, attempt + 1))));
+  }
+
+  /** The ticket without its messages (every other field, {@code messageCount} included). */
+  private Mono<Ticket> withoutMessages(String merchantId, String ticketId) {
+    return Mono.defer(
+            () -> {
+              Query q = byId(merchantId, ticketId);
+              q.fields().exclude("messages");
+              return mongo.findOne(q, Ticket.class);
+            })
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("ticket", ticketId)));
+  }
+
+  private Mono<Void> requireCustomersOrder(String merchantId, String customerId, String orderId) {
+    if (orderId == null) {
+      return Mono.empty();
+    }
+    Query q =
+        new Query(
+            Criteria.where("_id")
+                .is(new ObjectId(orderId))
+                .and("merchantId")
+                .is(merchantId)
+                .and("customerId")
+                .is(customerId));
+    return mongo
+        .exists(q, Order.class)
+        .flatMap(
+            found ->
+                found
+                    ? Mono.<Void>empty()
+                    : Mono.error(
+                        ApiException.invalidField(
+                            "orderId", "names no order of this customer at this merchant")));
+  }
+
+  private Ticket newTicket(
+      String merchantId,
+      long number,
+      String customerId,
+      String orderId,
+      String assigneeId,
+      TicketRequests.Create req) {
+    Instant now = Timestamps.now(clock);
+    String subject = req.subject().strip();
+    List<Ticket.Message> messages =
+        List.of(new Ticket.Message(new ObjectId().toHexString(), customerId, req.body(), now));
+    return new Ticket(
+        null,
+        merchantId,
+        number,
+        subject,
+        customerId,
+        orderId,
+        TicketStatus.OPEN,
+        req.priority() == null ? TicketPriority.NORMAL : req.priority(),
+        assigneeId,
+        messages,
+        messages.size(),
+        0,
+        searchTerms(subject, messages),
+        now,
+        now);
+  }
+
+  /** The subject's terms, then each message's in order, at most {@link #MAX_SEARCH_TERMS}. */
+  static List<String> searchTerms(String subject, List<Ticket.Message> messages) {
+    List<String> texts = new ArrayList<>();
+    texts.add(subject);
+    messages(messages).forEach(m -> texts.add(m.body()));
+    List<String> terms = SearchText.indexTerms(texts.toArray(String[]::new));
+    return terms.size() > MAX_SEARCH_TERMS ? terms.subList(0, MAX_SEARCH_TERMS) : terms;
+  }
+
+  /**
+   * Stored terms plus a new message's, within the bound. Equal to recomputing from the subject and
+   * every message, because the stored terms were computed the same way at the version read.
+   */
+  static List<String> withTerms(List<String> stored, String body) {
+    LinkedHashSet<String> terms = new LinkedHashSet<>(stored == null ? List.of() : stored);
+    for (String term : SearchText.indexTerms(body)) {
+      if (terms.size() >= MAX_SEARCH_TERMS) {
+        break;
+      }
+      terms.add(term);
+    }
+    return List.copyOf(terms);
+  }
+
+  private static List<Ticket.Message> messages(List<Ticket.Message> m) {
+    return m == null ? List.of() : m;
+  }
+
+  private static void requireNotClosed(Ticket t) {
+    if (t.status() == TicketStatus.CLOSED) {
+      throw ApiException.conflict("The ticket is closed; open a new ticket")
+          .with("currentStatus", TicketStatus.CLOSED.name());
+    }
+  }
+
+  private static ApiException illegalTransition(TicketStatus from, TicketStatus to) {
+    return ApiException.conflict(
+            "A ticket in status " + from + " cannot move to " + to + "; allowed: " + from.next())
+        .with("currentStatus", from.name())
+        .with("requestedStatus", to.name())
+        .with("allowed", from.next().stream().map(Enum::name).toList());
+  }
+
+  private static String canonicalOrNull(String id, String field) {
+    return id == null ? null : Ids.canonical(id, field);
+  }
+
+  private static Query byId(String merchantId, String ticketId) {
+    ObjectId id = Ids.parse(ticketId, "ticketId");
+    String merchant = Ids.canonical(merchantId, "merchantId");
+    return new Query(Criteria.where("_id").is(id).and("merchantId").is(merchant));
+  }
+}
