@@ -144,7 +144,8 @@ class ProductApiTest {
           .isEqualTo("S-1");
     }
     http.get()
-        .uri(u -> u.path("/api/v1/merchants/{m}/products").queryParam("q", "مُنتَج").build(merchant))
+        .uri(
+            u -> u.path("/api/v1/merchants/{m}/products").queryParam("q", "مُنتَج").build(merchant))
         .exchange()
         .expectBody()
         .jsonPath("$.data.length()")
