@@ -2,6 +2,9 @@ package io.kaleem.api.merchants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.errors.ProblemType;
+import io.kaleem.api.plans.BillingInterval;
 import io.kaleem.api.support.ApiTest;
 import io.kaleem.api.support.Fixtures;
 import java.time.Instant;
@@ -14,8 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 @ApiTest
 class MerchantApiTest {
@@ -24,6 +32,7 @@ class MerchantApiTest {
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
+  @Autowired MerchantService merchants;
   Fixtures fixtures;
 
   @BeforeEach
@@ -454,5 +463,107 @@ class MerchantApiTest {
         patch("/api/v1/merchants/" + MISSING, Map.of("status", "ACTIVE")), 404, "not-found");
     expectProblem(http.delete().uri("/api/v1/merchants/" + MISSING).exchange(), 404, "not-found");
     expectFieldError(http.delete().uri("/api/v1/merchants/nope").exchange(), "merchantId");
+  }
+
+  @Test
+  void pastDueSubscriptionsRenewToActive() {
+    String id = fixtures.merchant();
+    String base = "/api/v1/merchants/" + id + "/subscription";
+    Map<String, Object> s =
+        map(ok(put(base, Map.of("planId", plan("MONTHLY", true)))).get("subscription"));
+    Instant end = Instant.parse((String) s.get("currentPeriodEnd"));
+    // Billing marks unpaid subscriptions PAST_DUE; this API only reads that state.
+    mongo
+        .updateFirst(
+            new Query(Criteria.where("_id").is(new ObjectId(id))),
+            new Update().set("subscription.status", "PAST_DUE"),
+            "merchants")
+        .block();
+    http.get()
+        .uri("/api/v1/merchants?subscriptionStatus=PAST_DUE&limit=100")
+        .exchange()
+        .expectBody()
+        .jsonPath("$.data[*].id")
+        .value(ids -> assertThat(asList(ids)).contains(id));
+    Map<String, Object> renewed = map(ok(post(base + "/renew", Map.of())).get("subscription"));
+    assertThat(renewed).containsEntry("status", "ACTIVE");
+    assertThat(Instant.parse((String) renewed.get("currentPeriodEnd")))
+        .isEqualTo(BillingInterval.MONTHLY.after(end));
+  }
+
+  @Test
+  void concurrentRenewalsNeverLoseOrDoubleApplyAPeriod() {
+    String id = fixtures.merchant();
+    ok(put("/api/v1/merchants/" + id + "/subscription", Map.of("planId", plan("MONTHLY", true))));
+    Instant end = merchants.get(id).block().subscription().currentPeriodEnd();
+
+    List<Integer> outcomes =
+        Flux.range(0, 8)
+            .flatMap(
+                i ->
+                    Mono.defer(() -> merchants.renew(id))
+                        .map(m -> 1)
+                        .onErrorResume(
+                            ApiException.class,
+                            e -> {
+                              assertThat(e.type()).isEqualTo(ProblemType.CONFLICT);
+                              return Mono.just(0);
+                            }),
+                8)
+            .collectList()
+            .block();
+    int applied = outcomes.stream().mapToInt(Integer::intValue).sum();
+    assertThat(applied).isPositive();
+    // Each applied renewal advanced the period exactly once from where the previous one left it.
+    Instant start = end;
+    for (int i = 1; i < applied; i++) {
+      start = BillingInterval.MONTHLY.after(start);
+    }
+    Subscription after = merchants.get(id).block().subscription();
+    assertThat(after.currentPeriodStart()).isEqualTo(start);
+    assertThat(after.currentPeriodEnd()).isEqualTo(BillingInterval.MONTHLY.after(start));
+    assertThat(after.status()).isEqualTo(SubscriptionStatus.ACTIVE);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void walksTheRenewalQueueWithCursors() {
+    String monthly = plan("MONTHLY", true);
+    String yearly = plan("YEARLY", true);
+    List<String> mine = new java.util.ArrayList<>();
+    for (String p : List.of(yearly, monthly, yearly, monthly)) {
+      Map<String, Object> body = merchantBody(unique("queue"));
+      body.put("planId", p);
+      mine.add((String) create(body).get("id"));
+    }
+    List<String> seen = new java.util.ArrayList<>();
+    List<Instant> ends = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      String after = cursor;
+      Map<String, Object> page =
+          ok(
+              http.get()
+                  .uri(
+                      u -> {
+                        u.path("/api/v1/merchants")
+                            .queryParam("subscriptionStatus", "ACTIVE")
+                            .queryParam("limit", 3);
+                        if (after != null) {
+                          u.queryParam("after", after);
+                        }
+                        return u.build();
+                      })
+                  .exchange());
+      for (Object row : (List<Object>) page.get("data")) {
+        Map<String, Object> m = map(row);
+        seen.add((String) m.get("id"));
+        ends.add(Instant.parse((String) map(m.get("subscription")).get("currentPeriodEnd")));
+      }
+      cursor = (String) map(page.get("page")).get("nextCursor");
+    } while (cursor != null);
+
+    assertThat(seen).doesNotHaveDuplicates().containsAll(mine);
+    assertThat(ends).isSorted();
   }
 }

@@ -1,6 +1,7 @@
 package io.kaleem.api.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kaleem.api.support.ApiTest;
 import io.kaleem.api.support.Fixtures;
@@ -22,6 +23,7 @@ class UserApiTest {
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
+  @Autowired UserService users;
   Fixtures fixtures;
 
   @BeforeEach
@@ -354,5 +356,27 @@ class UserApiTest {
     expectProblem(patch("/api/v1/users/" + MISSING, Map.of("name", "x")), 404, "not-found");
     expectProblem(http.delete().uri("/api/v1/users/" + MISSING).exchange(), 404, "not-found");
     expectFieldError(http.delete().uri("/api/v1/users/nope").exchange(), "userId");
+  }
+
+  @Test
+  void otherPackagesResolveActiveUsersOfARole() {
+    String agent = (String) create(userBody(uniqueEmail("agent"), "SUPPORT_AGENT", null)).get("id");
+    String customer = (String) create(userBody(uniqueEmail("cust"), "CUSTOMER", null)).get("id");
+    var agents = java.util.Set.of(UserRole.SUPPORT_AGENT);
+
+    assertThat(users.requireActive(agent, agents, "assigneeId").block().role())
+        .isEqualTo(UserRole.SUPPORT_AGENT);
+    for (String wrong : List.of(customer, MISSING, "nope")) {
+      assertThatThrownBy(() -> users.requireActive(wrong, agents, "assigneeId").block())
+          .isInstanceOfSatisfying(
+              io.kaleem.api.errors.ApiException.class,
+              e -> {
+                assertThat(e.type()).isEqualTo(io.kaleem.api.errors.ProblemType.VALIDATION);
+                assertThat(e.getMessage()).startsWith("'assigneeId'");
+              });
+    }
+    http.delete().uri("/api/v1/users/{id}", agent).exchange().expectStatus().isNoContent();
+    assertThatThrownBy(() -> users.requireActive(agent, agents, "assigneeId").block())
+        .isInstanceOf(io.kaleem.api.errors.ApiException.class);
   }
 }
