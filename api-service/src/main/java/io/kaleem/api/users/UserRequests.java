@@ -35,9 +35,14 @@ public final class UserRequests {
       @Pattern(regexp = OBJECT_ID, message = "must be a 24-character hexadecimal id")
           String merchantId) {}
 
-  /** A partial update: absent (null) fields are left as they are; email and role are fixed. */
+  /**
+   * A partial update: absent (null) fields are left as they are; email and role are fixed.
+   *
+   * @param phone a new E.164 number, or {@code ""} to remove it
+   */
   public record Update(
       @Size(max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
-      @Pattern(regexp = E164, message = E164_MESSAGE) String phone,
+      @Pattern(regexp = "^$|" + E164, message = E164_MESSAGE + ", or empty to remove it")
+          String phone,
       UserStatus status) {}
 }

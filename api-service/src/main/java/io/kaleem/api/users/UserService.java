@@ -199,7 +199,9 @@ public class UserService {
       u.set("name", name);
       u.set(IndexCatalog.SEARCH_FIELD, searchTerms(name, current.email()));
     }
-    if (req.phone() != null) {
+    if (req.phone() != null && req.phone().isEmpty()) {
+      u.unset("phone");
+    } else if (req.phone() != null) {
       u.set("phone", req.phone());
     }
     if (req.status() != null) {

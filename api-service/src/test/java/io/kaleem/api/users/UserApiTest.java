@@ -133,6 +133,15 @@ class UserApiTest {
         .jsonPath("$.role")
         .isEqualTo("CUSTOMER");
 
+    patch("/api/v1/users/" + id, Map.of("phone", ""))
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.phone")
+        .doesNotExist()
+        .jsonPath("$.name")
+        .isEqualTo("Sara H.");
+
     http.delete().uri("/api/v1/users/{id}", id).exchange().expectStatus().isNoContent();
     http.get()
         .uri("/api/v1/users/{id}", id)
