@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -50,6 +51,8 @@ public class MerchantService {
   static final SortSpec RENEWAL_SORTS = SortSpec.of("renewal", CREATED, RENEWAL);
 
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+  private static final PlanChoice NO_PLAN = new PlanChoice(null);
 
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
@@ -354,8 +357,7 @@ public class MerchantService {
    * Why a conditional update matched nothing: no such merchant (404), or its state (409, with the
    * reason the function gives for the merchant as it is now).
    */
-  private Mono<Merchant> explain(
-      String merchantId, java.util.function.Function<Merchant, String> reason) {
+  private Mono<Merchant> explain(String merchantId, Function<Merchant, String> reason) {
     return Mono.defer(
         () -> get(merchantId).flatMap(m -> Mono.error(ApiException.conflict(reason.apply(m)))));
   }
@@ -385,8 +387,6 @@ public class MerchantService {
   private static Query open(String merchantId) {
     return byId(merchantId).addCriteria(Criteria.where("status").ne(MerchantStatus.CLOSED.name()));
   }
-
-  private static final PlanChoice NO_PLAN = new PlanChoice(null);
 
   /** The plan a new merchant subscribes to, if any (Reactor carries no nulls). */
   private record PlanChoice(Plan plan) {}

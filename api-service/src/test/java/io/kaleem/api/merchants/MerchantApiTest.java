@@ -1,6 +1,7 @@
 package io.kaleem.api.merchants;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.errors.ProblemType;
@@ -33,6 +34,7 @@ class MerchantApiTest {
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
   @Autowired MerchantService merchants;
+  @Autowired MerchantScope scope;
   Fixtures fixtures;
 
   @BeforeEach
@@ -565,5 +567,25 @@ class MerchantApiTest {
 
     assertThat(seen).doesNotHaveDuplicates().containsAll(mine);
     assertThat(ends).isSorted();
+  }
+
+  @Test
+  void scopeResolvesMerchantsAndTellsClosedOnesApartForWrites() {
+    String id = fixtures.merchant();
+    assertThat(scope.require(id.toUpperCase(java.util.Locale.ROOT)).block()).isEqualTo(id);
+    assertThat(scope.requireOpen(id).block()).isEqualTo(id);
+    http.delete().uri("/api/v1/merchants/{id}", id).exchange().expectStatus().isNoContent();
+    assertThat(scope.require(id).block()).isEqualTo(id);
+    assertThatThrownBy(() -> scope.requireOpen(id).block())
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.CONFLICT));
+    assertThatThrownBy(() -> scope.requireOpen(MISSING).block())
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.NOT_FOUND));
+    assertThatThrownBy(() -> scope.requireOpen("nope").block())
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.VALIDATION));
+    // A closed merchant's catalogue stays readable through scoped routes.
+    http.get().uri("/api/v1/merchants/{id}/products", id).exchange().expectStatus().isOk();
   }
 }
