@@ -7,13 +7,17 @@ import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.plans.BillingInterval;
 import io.kaleem.api.support.ApiTest;
+import io.kaleem.api.support.CatalogCoverage;
 import io.kaleem.api.support.Fixtures;
+import io.kaleem.api.support.RecordedQueries;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,13 +36,22 @@ class MerchantApiTest {
   static final String MISSING = "0123456789abcdef01234567";
 
   @Autowired WebTestClient http;
+  @Autowired RecordedQueries queries;
   @Autowired ReactiveMongoTemplate mongo;
   @Autowired MerchantService merchants;
   @Autowired MerchantScope scope;
   Fixtures fixtures;
 
+  /** Every query this test sent (lists, lookups, probes) is served by an index. */
+  @AfterEach
+  void everyQueryIsServedByAnIndex() {
+    assertThat(CatalogCoverage.unserved(queries.all(), Set.of(Merchant.COLLECTION))).isEmpty();
+  }
+
   @BeforeEach
   void setUp() {
+    // The machine is shared: allow a slow first request rather than fail on the 5 s default.
+    http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
     fixtures = new Fixtures(http, mongo);
   }
 

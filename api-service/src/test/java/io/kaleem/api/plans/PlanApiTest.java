@@ -3,9 +3,14 @@ package io.kaleem.api.plans;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kaleem.api.support.ApiTest;
+import io.kaleem.api.support.CatalogCoverage;
+import io.kaleem.api.support.RecordedQueries;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -15,6 +20,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class PlanApiTest {
 
   @Autowired WebTestClient http;
+  @Autowired RecordedQueries queries;
 
   static Map<String, Object> body(String code, String price, boolean active) {
     return Map.of(
@@ -32,6 +38,18 @@ class PlanApiTest {
         Map.of("products", 100, "requestsPerMinute", 60, "staff", 3),
         "active",
         active);
+  }
+
+  @BeforeEach
+  void setUp() {
+    // The machine is shared: allow a slow first request rather than fail on the 5 s default.
+    http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+  }
+
+  /** Every query this test sent (lists, lookups, probes) is served by an index. */
+  @AfterEach
+  void everyQueryIsServedByAnIndex() {
+    assertThat(CatalogCoverage.unserved(queries.all(), Set.of(Plan.COLLECTION))).isEmpty();
   }
 
   @SuppressWarnings("unchecked")

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kaleem.api.support.ApiTest;
+import io.kaleem.api.support.CatalogCoverage;
 import io.kaleem.api.support.Fixtures;
+import io.kaleem.api.support.RecordedQueries;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,12 +26,21 @@ class UserApiTest {
   static final String MISSING = "0123456789abcdef01234567";
 
   @Autowired WebTestClient http;
+  @Autowired RecordedQueries queries;
   @Autowired ReactiveMongoTemplate mongo;
   @Autowired UserService users;
   Fixtures fixtures;
 
+  /** Every query this test sent (lists, lookups, probes) is served by an index. */
+  @AfterEach
+  void everyQueryIsServedByAnIndex() {
+    assertThat(CatalogCoverage.unserved(queries.all(), Set.of(User.COLLECTION))).isEmpty();
+  }
+
   @BeforeEach
   void setUp() {
+    // The machine is shared: allow a slow first request rather than fail on the 5 s default.
+    http = http.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
     fixtures = new Fixtures(http, mongo);
   }
 
