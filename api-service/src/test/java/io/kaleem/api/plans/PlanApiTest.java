@@ -340,7 +340,50 @@ class PlanApiTest {
         .jsonPath("$.detail")
         .value(d -> assertThat((String) d).contains("trialDays"));
 
-    http.get().uri("/api/v1/plans/not-an-id").exchange().expectStatus().isBadRequest();
+    String existing = (String) create(body(uniqueCode("ok"), "1", true)).get("id");
+    http.patch()
+        .uri("/api/v1/plans/{id}", existing)
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(Map.of("price", -5, "limits", Map.of("products", 1), "name", Map.of("en", "")))
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody()
+        .jsonPath("$.type")
+        .isEqualTo("https://kaleem.io/problems/validation")
+        .jsonPath("$.errors[*].field")
+        .value(
+            f ->
+                assertThat(asList(f))
+                    .contains("price", "limits.requestsPerMinute", "limits.staff", "name.present"));
+    for (String field : List.of("currency", "interval")) {
+      http.patch()
+          .uri("/api/v1/plans/{id}", existing)
+          .contentType(MediaType.APPLICATION_JSON)
+          .bodyValue(Map.of(field, "USD"))
+          .exchange()
+          .expectStatus()
+          .isBadRequest()
+          .expectBody()
+          .jsonPath("$.type")
+          .isEqualTo("https://kaleem.io/problems/malformed-request");
+    }
+
+    for (var spec :
+        List.of(
+            http.get().uri("/api/v1/plans/not-an-id").exchange(),
+            http.patch()
+                .uri("/api/v1/plans/not-an-id")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("active", true))
+                .exchange(),
+            http.delete().uri("/api/v1/plans/not-an-id").exchange())) {
+      spec.expectStatus()
+          .isBadRequest()
+          .expectBody()
+          .jsonPath("$.errors[0].field")
+          .isEqualTo("planId");
+    }
     http.get()
         .uri("/api/v1/plans/{id}", "0123456789abcdef01234567")
         .exchange()
