@@ -3,6 +3,7 @@ package io.kaleem.api.merchants;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.errors.ApiException;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -22,7 +23,11 @@ public class MerchantScope {
     this.mongo = mongo;
   }
 
-  /** The merchant's canonical id, or a 404 problem when there is no such merchant. */
+  /**
+   * The merchant's canonical id, or a 404 problem when there is no such merchant. A CLOSED merchant
+   * still exists here: its data stays readable. Routes that create or change things for a merchant
+   * use {@link #requireOpen}.
+   */
   public Mono<String> require(String merchantId) {
     return Mono.defer(
         () -> {
@@ -36,6 +41,28 @@ public class MerchantScope {
                       found
                           ? Mono.just(id.toHexString())
                           : Mono.error(ApiException.notFound("merchant", merchantId)));
+        });
+  }
+
+  /**
+   * Like {@link #require}, for writes: the merchant's canonical id when it exists and is not
+   * CLOSED; 404 when there is no such merchant, 409 when it is closed.
+   */
+  public Mono<String> requireOpen(String merchantId) {
+    return Mono.defer(
+        () -> {
+          ObjectId id = Ids.parse(merchantId, "merchantId");
+          Query q = new Query(Criteria.where("_id").is(id));
+          q.fields().include("status");
+          return mongo
+              .findOne(q, Document.class, Merchant.COLLECTION)
+              .switchIfEmpty(Mono.error(() -> ApiException.notFound("merchant", merchantId)))
+              .flatMap(
+                  m ->
+                      MerchantStatus.CLOSED.name().equals(m.getString("status"))
+                          ? Mono.error(
+                              ApiException.conflict("Merchant '" + merchantId + "' is closed"))
+                          : Mono.just(id.toHexString()));
         });
   }
 }

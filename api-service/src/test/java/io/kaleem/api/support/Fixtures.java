@@ -1,10 +1,6 @@
 package io.kaleem.api.support;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
-import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.MediaType;
@@ -21,22 +17,33 @@ public final class Fixtures {
     this.mongo = mongo;
   }
 
-  /** A merchant row; merchant onboarding has its own tests. */
+  /** A new ACTIVE merchant (currency SAR, no subscription), onboarded through the API. */
+  @SuppressWarnings("unchecked")
   public String merchant() {
-    ObjectId id = new ObjectId();
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    mongo
-        .insert(
-            new Document("_id", id)
-                .append("name", "Merchant " + id)
-                .append("slug", "m-" + id.toHexString())
-                .append("status", "ACTIVE")
-                .append("searchTerms", List.of())
-                .append("createdAt", java.util.Date.from(now))
-                .append("updatedAt", java.util.Date.from(now)),
-            "merchants")
-        .block();
-    return id.toHexString();
+    String slug = "m-" + new ObjectId().toHexString();
+    Map<String, Object> created =
+        http.post()
+            .uri("/api/v1/merchants")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(
+                Map.of(
+                    "name",
+                    Map.of("ar", "تاجر " + slug, "en", "Merchant " + slug),
+                    "slug",
+                    slug,
+                    "contactEmail",
+                    slug + "@example.com",
+                    "country",
+                    "SA",
+                    "currency",
+                    "SAR"))
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .expectBody(Map.class)
+            .returnResult()
+            .getResponseBody();
+    return (String) created.get("id");
   }
 
   @SuppressWarnings("unchecked")

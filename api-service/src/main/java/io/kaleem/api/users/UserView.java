@@ -1,0 +1,29 @@
+package io.kaleem.api.users;
+
+import java.time.Instant;
+
+/** A user as clients see it: string id, no internal search terms. */
+public record UserView(
+    String id,
+    String email,
+    String name,
+    String phone,
+    UserRole role,
+    UserStatus status,
+    String merchantId,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  static UserView of(User u) {
+    return new UserView(
+        u.id().toHexString(),
+        u.email(),
+        u.name(),
+        u.phone(),
+        u.role(),
+        u.status(),
+        u.merchantId(),
+        u.createdAt(),
+        u.updatedAt());
+  }
+}
