@@ -6,12 +6,16 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /** Matches when no MongoDB URI is configured: then the API brings its own in-process server. */
-class NoExternalMongoCondition implements Condition {
+public class NoExternalMongoCondition implements Condition {
 
   @Override
   public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-    var env = context.getEnvironment();
-    return !StringUtils.hasText(env.getProperty("MONGODB_URI"))
-        && !StringUtils.hasText(env.getProperty("spring.mongodb.uri"));
+    return !externalMongoConfigured(context.getEnvironment());
+  }
+
+  /** Whether a MongoDB URI is configured ({@code MONGODB_URI} or {@code spring.mongodb.uri}). */
+  public static boolean externalMongoConfigured(org.springframework.core.env.PropertyResolver env) {
+    return StringUtils.hasText(env.getProperty("MONGODB_URI"))
+        || StringUtils.hasText(env.getProperty("spring.mongodb.uri"));
   }
 }

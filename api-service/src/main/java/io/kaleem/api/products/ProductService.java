@@ -27,6 +27,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A merchant's catalogue: products with prices, stock and status. */
@@ -68,6 +69,29 @@ public class ProductService {
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"));
+  }
+
+  /**
+   * Creates many products of one merchant in one bulk insert (imports, demo data): the merchant and
+   * each distinct category are checked once. A duplicate SKU fails the call with a 409.
+   */
+  public Flux<Product> createAll(String merchantId, List<ProductRequests.Create> requests) {
+    return merchants
+        .require(merchantId)
+        .flatMapMany(
+            m ->
+                Flux.fromStream(
+                        requests.stream().map(r -> canonicalOrNull(r.categoryId())).distinct())
+                    .filter(java.util.Objects::nonNull)
+                    .concatMap(c -> categories.requireOwnedBy(m, c, "categoryId"))
+                    .thenMany(
+                        Flux.defer(
+                            () ->
+                                mongo.insertAll(
+                                    requests.stream().map(r -> newProduct(m, r)).toList()))))
+        .onErrorMap(
+            DuplicateKeyException.class,
+            e -> ApiException.conflict("A SKU in the batch is already used by this merchant"));
   }
 
   public Mono<Product> get(String merchantId, String productId) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.kaleem.api.support.StandaloneApp;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.kaleem.api.database;
+package io.kaleem.api.support;
 
 import io.kaleem.api.KaleemApiApplication;
 import java.util.ArrayList;
@@ -9,10 +9,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Starts the real application outside the shared test context, with the given properties. */
-final class StandaloneApp implements AutoCloseable {
+public final class StandaloneApp implements AutoCloseable {
 
-  final ConfigurableApplicationContext context;
-  final WebTestClient http;
+  public final ConfigurableApplicationContext context;
+  public final WebTestClient http;
 
   private StandaloneApp(ConfigurableApplicationContext context) {
     this.context = context;
@@ -24,7 +24,7 @@ final class StandaloneApp implements AutoCloseable {
             .build();
   }
 
-  static StandaloneApp start(String... properties) {
+  public static StandaloneApp start(String... properties) {
     List<String> args =
         new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
     for (String p : properties) {
@@ -34,7 +34,7 @@ final class StandaloneApp implements AutoCloseable {
         new SpringApplicationBuilder(KaleemApiApplication.class).run(args.toArray(String[]::new)));
   }
 
-  <T> T bean(Class<T> type) {
+  public <T> T bean(Class<T> type) {
     return context.getBean(type);
   }
 

@@ -1,4 +1,4 @@
-package io.kaleem.api.database;
+package io.kaleem.api.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

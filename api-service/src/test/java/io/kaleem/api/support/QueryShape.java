@@ -1,4 +1,4 @@
-package io.kaleem.api.database;
+package io.kaleem.api.support;
 
 import io.kaleem.crds.indexes.IndexKey;
 import java.util.ArrayList;
@@ -13,9 +13,10 @@ import org.bson.BsonValue;
  * {@code $eq}, {@code $in}, {@code $all}), range fields, and sort keys. Keyset {@code $or} clauses
  * contribute range conditions on the sort fields only.
  */
-record QueryShape(String collection, Set<String> equality, Set<String> range, List<IndexKey> sort) {
+public record QueryShape(
+    String collection, Set<String> equality, Set<String> range, List<IndexKey> sort) {
 
-  static QueryShape of(String collection, BsonDocument filter, BsonDocument sort) {
+  public static QueryShape of(String collection, BsonDocument filter, BsonDocument sort) {
     Set<String> eq = new TreeSet<>();
     Set<String> range = new TreeSet<>();
     collect(filter, eq, range);
