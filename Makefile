@@ -7,9 +7,10 @@ API_JAR = api-service/target/kaleem-api-service-0.1.0-SNAPSHOT.jar
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
+# JVM flags for a developer machine (quick start, small footprint): api-service/run.jvmopts
 run: ## start the API on http://localhost:8080 with embedded defaults (in-process MongoDB, demo data)
 	$(MVN) -q -pl api-service -am install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
-	java $(JAVA_OPTS) -jar $(API_JAR)
+	java @api-service/run.jvmopts $(JAVA_OPTS) -jar $(API_JAR)
 
 build: ## compile and package every module without running tests
 	$(MVN) package -DskipTests

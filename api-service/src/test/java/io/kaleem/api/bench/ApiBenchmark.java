@@ -294,6 +294,7 @@ public final class ApiBenchmark {
       ProcessBuilder pb =
           new ProcessBuilder(
               Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "@api-service/run.jvmopts",
               "-jar",
               jar.toString(),
               "--server.port=" + port);
