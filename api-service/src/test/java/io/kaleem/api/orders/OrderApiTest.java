@@ -1,5 +1,6 @@
 package io.kaleem.api.orders;
 
+import static io.kaleem.api.support.ProblemAssertions.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kaleem.api.support.ApiTest;
@@ -28,8 +29,6 @@ import reactor.util.function.Tuples;
 
 @ApiTest
 class OrderApiTest {
-
-  static final String PROBLEMS = "https://kaleem.io/problems/";
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;

@@ -1,5 +1,6 @@
 package io.kaleem.api.tickets;
 
+import static io.kaleem.api.support.ProblemAssertions.PROBLEMS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kaleem.api.support.ApiTest;
@@ -24,8 +25,6 @@ import reactor.core.publisher.Flux;
 
 @ApiTest
 class TicketApiTest {
-
-  static final String PROBLEMS = "https://kaleem.io/problems/";
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;

@@ -1,5 +1,7 @@
 package io.kaleem.api.users;
 
+import static io.kaleem.api.support.ProblemAssertions.expectFieldError;
+import static io.kaleem.api.support.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,26 +82,6 @@ class UserApiTest {
         .expectBody(Map.class)
         .returnResult()
         .getResponseBody();
-  }
-
-  static void expectProblem(WebTestClient.ResponseSpec spec, int status, String type) {
-    spec.expectStatus()
-        .isEqualTo(status)
-        .expectHeader()
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody()
-        .jsonPath("$.type")
-        .isEqualTo("https://kaleem.io/problems/" + type);
-  }
-
-  static void expectFieldError(WebTestClient.ResponseSpec spec, String field) {
-    spec.expectStatus()
-        .isBadRequest()
-        .expectBody()
-        .jsonPath("$.type")
-        .isEqualTo("https://kaleem.io/problems/validation")
-        .jsonPath("$.errors[*].field")
-        .value(f -> assertThat(asList(f)).contains(field));
   }
 
   @Test
