@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Token buckets shared by every replica through Redis (Bucket4j's compare-and-swap Lettuce
@@ -82,8 +83,10 @@ public class RateLimiter implements DisposableBean {
                 fullKey.getBytes(StandardCharsets.UTF_8),
                 () -> CompletableFuture.completedFuture(configuration(perWindow)))
             .tryConsumeAndReturnRemaining(1);
+    // Continue off Lettuce's I/O thread: the rest of the request must never run on it.
     return Mono.fromFuture(probe)
         .timeout(cfg.redisTimeout())
+        .publishOn(Schedulers.parallel())
         .map(
             p -> {
               if (degraded.compareAndSet(true, false)) {
