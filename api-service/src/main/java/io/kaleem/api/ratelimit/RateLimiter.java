@@ -20,6 +20,9 @@ import io.lettuce.core.codec.RedisCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -65,7 +68,15 @@ public class RateLimiter implements DisposableBean {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(cfg.redisTimeout()))
             .build());
-    connect();
+    // At start-up wait briefly for Redis so the first requests already share buckets; an absent
+    // Redis fails fast on loopback and the instance starts on local buckets.
+    try {
+      connect().get(cfg.redisTimeout().multipliedBy(8).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      degradedOnce(e.getCause() == null ? e : e.getCause());
+    }
   }
 
   /** Takes one token from the bucket {@code key} allowing {@code perWindow} requests. */
@@ -141,24 +152,31 @@ public class RateLimiter implements DisposableBean {
     }
   }
 
+  /** Whether checks currently go to the shared Redis buckets. */
+  public boolean isShared() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    return shared != null && c != null && c.isOpen() && !degraded.get();
+  }
+
   /** Connects in the background, at most once per interval; never blocks a request. */
-  private void connect() {
+  private CompletableFuture<?> connect() {
     long now = System.nanoTime();
     long last = lastAttempt.get();
     if (now - last < RECONNECT_INTERVAL_NANOS
         || !lastAttempt.compareAndSet(last, now)
         || !connecting.compareAndSet(false, true)) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     StatefulRedisConnection<byte[], byte[]> previous = connection;
     if (previous != null && previous.isOpen()) {
       connecting.set(false);
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     RedisURI uri = RedisURI.create(cfg.redisUrl());
     uri.setTimeout(cfg.redisTimeout().multipliedBy(4));
-    client
+    return client
         .connectAsync(RedisCodec.of(ByteArrayCodec.INSTANCE, ByteArrayCodec.INSTANCE), uri)
+        .toCompletableFuture()
         .whenComplete(
             (conn, error) -> {
               connecting.set(false);
