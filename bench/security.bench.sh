@@ -5,7 +5,7 @@
 # (make services-up). Usage: bench/security.bench.sh [seconds-per-round] [client-threads]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MVN="./mvnw -B -ntp -q"
+MVN="./mvnw -B -ntp -q ${MVN_OFFLINE:-}"
 $MVN -pl api-service -am install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true >/dev/null
 $MVN -pl api-service test-compile -Djacoco.skip=true >/dev/null
 CP_FILE=api-service/target/bench.classpath

@@ -47,19 +47,43 @@ public final class SecurityBench {
   static final class WithoutSecurityChain implements BeanDefinitionRegistryPostProcessor {
     @Override
     public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-      registry.removeBeanDefinition("springSecurityWebFilterChainFilter");
+      for (String name : registry.getBeanDefinitionNames()) {
+        var definition = registry.getBeanDefinition(name);
+        if ("springSecurityWebFilterChainFilter".equals(definition.getFactoryMethodName())) {
+          registry.removeBeanDefinition(name);
+          return;
+        }
+      }
+      throw new IllegalStateException("no security WebFilterChainProxy bean to remove");
     }
   }
 
   record Load(double requestsPerSecond, double p50Micros, double p95Micros, long requests) {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    int status = 0;
+    try {
+      measure(args);
+    } catch (Exception e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  static void measure(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     Path out = Path.of(args.length > 2 ? args[2] : "bench/results");
 
     ConfigurableApplicationContext secured = start(false);
-    ConfigurableApplicationContext open = start(true);
+    ConfigurableApplicationContext open;
+    try {
+      open = start(true);
+    } catch (RuntimeException e) {
+      secured.close();
+      throw e;
+    }
     try {
       String securedUrl = seed(secured);
       String openUrl = seed(open);
@@ -143,7 +167,11 @@ public final class SecurityBench {
         new SpringApplicationBuilder(KaleemApiApplication.class)
             .properties("logging.level.io.kaleem.api.access=WARN");
     if (withoutChain) {
-      builder.initializers(ctx -> ctx.addBeanFactoryPostProcessor(new WithoutSecurityChain()));
+      // As a bean, so it runs after the configuration classes have registered the chain.
+      builder.initializers(
+          ctx ->
+              ((org.springframework.context.support.GenericApplicationContext) ctx)
+                  .registerBean(WithoutSecurityChain.class));
     }
     return builder.run(
         "--server.port=0",
