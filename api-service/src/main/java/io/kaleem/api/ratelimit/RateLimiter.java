@@ -36,7 +36,9 @@ import reactor.core.scheduler.Schedulers;
  * Token buckets shared by every replica through Redis (Bucket4j's compare-and-swap Lettuce
  * backend). When Redis cannot be reached (absent at start-up, stopped, slow past {@code
  * redis-timeout}) each instance falls back to its own in-memory buckets, logs that once, and keeps
- * serving; it returns to the shared buckets as soon as Redis answers again.
+ * serving; it returns to the shared buckets as soon as Redis answers again. Reconnection is ours
+ * (Lettuce's auto-reconnect is off): at most one attempt every two seconds, driven by requests, so
+ * an outage is logged once instead of once per Lettuce retry.
  */
 @Component
 public class RateLimiter implements DisposableBean {
@@ -64,7 +66,7 @@ public class RateLimiter implements DisposableBean {
     this.client = RedisClient.create();
     client.setOptions(
         ClientOptions.builder()
-            .autoReconnect(true)
+            .autoReconnect(false)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(cfg.redisTimeout()))
             .build());
@@ -84,6 +86,9 @@ public class RateLimiter implements DisposableBean {
     String fullKey = cfg.keyPrefix() + ":" + key + ":" + perWindow;
     AsyncProxyManager<byte[]> proxies = shared;
     if (proxies == null || !connection.isOpen()) {
+      if (proxies != null) {
+        degradedOnce(new IllegalStateException("connection to " + cfg.redisUrl() + " closed"));
+      }
       connect();
       return Mono.fromSupplier(() -> locally(fullKey, perWindow));
     }

@@ -184,6 +184,27 @@ class RateLimitClusterTest {
     }
   }
 
+  @Test
+  void anInstanceStartsAndServesWithoutRedis() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    var app = start("redis://127.0.0.1:" + closedPort, "rl-absent:" + UUID.randomUUID());
+    RateLimiter limiter = app.getBean(RateLimiter.class);
+    assertThat(limiter.isShared()).isFalse();
+    assertThat(limiter.isDegraded()).isTrue();
+    String token = tinyPlanToken(app);
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      HttpResponse<String> r = get(app, token);
+      assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"tiny\";q=6;w=60");
+      statuses.add(r.statusCode());
+    }
+    assertThat(statuses.subList(0, 6)).doesNotContain(429, 500, 502, 503);
+    assertThat(statuses.get(6)).isEqualTo(429);
+  }
+
   static void awaitRedis(RedisClient client) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       try (var conn = client.connect()) {
