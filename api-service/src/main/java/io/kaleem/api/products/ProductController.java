@@ -1,7 +1,10 @@
 package io.kaleem.api.products;
 
+import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.pagination.Page;
 import io.kaleem.api.pagination.PageParams;
+import io.kaleem.api.security.CurrentUser;
+import io.kaleem.api.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -28,9 +31,16 @@ import reactor.core.publisher.Mono;
 class ProductController {
 
   private final ProductService products;
+  private final CurrentUser currentUser;
 
-  ProductController(ProductService products) {
+  ProductController(ProductService products, CurrentUser currentUser) {
     this.products = products;
+    this.currentUser = currentUser;
+  }
+
+  /** Customers see a merchant's ACTIVE products only; drafts and archived ones do not exist. */
+  private Mono<Boolean> customer() {
+    return currentUser.get().map(u -> u.is(Role.CUSTOMER)).defaultIfEmpty(false);
   }
 
   @Operation(summary = "Create a product")
@@ -56,13 +66,22 @@ class ProductController {
       @PathVariable String merchantId,
       @Valid @ParameterObject ProductListFilter filter,
       @ParameterObject PageParams page) {
-    return products.list(merchantId, filter, page).map(p -> p.map(ProductView::of));
+    return customer()
+        .flatMap(c -> products.list(merchantId, c ? filter.activeOnly() : filter, page))
+        .map(p -> p.map(ProductView::of));
   }
 
   @Operation(summary = "Get a product")
   @GetMapping("/{productId}")
   Mono<ProductView> get(@PathVariable String merchantId, @PathVariable String productId) {
-    return products.get(merchantId, productId).map(ProductView::of);
+    return customer()
+        .flatMap(
+            c ->
+                products
+                    .get(merchantId, productId)
+                    .filter(p -> !c || p.status() == ProductStatus.ACTIVE)
+                    .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId))))
+        .map(ProductView::of);
   }
 
   @Operation(summary = "Update a product (fields left out are unchanged)")

@@ -16,4 +16,10 @@ public record ProductListFilter(
     @Size(max = 3) List<ProductStatus> status,
     String categoryId,
     @Size(max = 40) String tag,
-    @Size(max = 100) String q) {}
+    @Size(max = 100) String q) {
+
+  /** The same filter restricted to what customers may see: ACTIVE products only. */
+  public ProductListFilter activeOnly() {
+    return new ProductListFilter(List.of(ProductStatus.ACTIVE), categoryId, tag, q);
+  }
+}

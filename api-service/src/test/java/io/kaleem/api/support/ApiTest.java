@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Import;
 /**
  * An HTTP-level test against the whole application on a random port: the in-process MongoDB-wire
  * server in memory (or the real MongoDB named by {@code MONGODB_URI}, in a database of its own), no
- * demo data. Every test class with this annotation shares one application context.
+ * demo data. Every test class with this annotation shares one application context. Requests run as
+ * a platform admin with a real token unless they set their own (see {@link Tokens}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,8 +21,13 @@ import org.springframework.context.annotation.Import;
     properties = {
       "kaleem.mongo.embedded.data-file=",
       "kaleem.mongo.embedded.demo-data=false",
-      "spring.mongodb.database=kaleem-test-${random.uuid}"
+      "spring.mongodb.database=kaleem-test-${random.uuid}",
+      "kaleem.security.jwt.dev-key-file=",
+      "kaleem.security.demo-users.enabled=false",
+      "kaleem.security.rate-limit.key-prefix=rl-test:${random.uuid}",
+      "kaleem.security.rate-limit.auth=100000",
+      "kaleem.security.rate-limit.anonymous=100000"
     })
 @AutoConfigureWebTestClient
-@Import(RecordedQueries.Configuration.class)
+@Import({RecordedQueries.Configuration.class, Tokens.Configuration.class})
 public @interface ApiTest {}

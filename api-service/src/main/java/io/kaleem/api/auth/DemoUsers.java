@@ -1,0 +1,112 @@
+package io.kaleem.api.auth;
+
+import io.kaleem.api.common.LocalizedText;
+import io.kaleem.api.database.StartupTask;
+import io.kaleem.api.errors.ApiException;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Demo accounts for the embedded {@code make run}: a platform admin, a merchant owner (with the
+ * {@code demo-store} merchant) and a customer, created when missing and printed at start-up. Exists
+ * only with {@code kaleem.security.demo-users.enabled=true}, which the prod profile refuses ({@link
+ * DemoUsersGuard}).
+ */
+@Component
+@Order(Ordered.LOWEST_PRECEDENCE)
+@ConditionalOnBooleanProperty(name = "kaleem.security.demo-users.enabled")
+class DemoUsers implements StartupTask {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoUsers.class);
+
+  /** A demo account; the secret is public by design (embedded development only). */
+  record Demo(String email, String secret, String name, AuthRequests.AccountType type) {}
+
+  static final Demo OWNER =
+      new Demo(
+          "owner@demo.kaleem.io",
+          "demo-owner-2026",
+          "Demo Owner",
+          AuthRequests.AccountType.MERCHANT_OWNER);
+  static final Demo CUSTOMER =
+      new Demo(
+          "customer@demo.kaleem.io",
+          "demo-customer-2026",
+          "Demo Customer",
+          AuthRequests.AccountType.CUSTOMER);
+  static final Demo ADMIN = new Demo("admin@demo.kaleem.io", "demo-admin-2026", "Demo Admin", null);
+
+  private final AuthService auth;
+  private final ReactiveMongoTemplate mongo;
+
+  DemoUsers(AuthService auth, ReactiveMongoTemplate mongo) {
+    this.auth = auth;
+    this.mongo = mongo;
+  }
+
+  @Override
+  public Mono<Void> run() {
+    return Flux.just(ADMIN, OWNER, CUSTOMER)
+        .concatMap(this::ensure)
+        .then(
+            Mono.fromRunnable(
+                () -> {
+                  log.warn("Demo accounts are enabled (embedded development only):");
+                  for (Demo d : new Demo[] {ADMIN, OWNER, CUSTOMER}) {
+                    log.warn("  demo sign-in {} with {}", d.email(), d.secret());
+                  }
+                }));
+  }
+
+  private Mono<Void> ensure(Demo d) {
+    return mongo
+        .exists(new Query(Criteria.where("email").is(d.email())), "users")
+        .flatMap(
+            exists -> {
+              if (exists) {
+                return Mono.<Void>empty();
+              }
+              // The admin registers as a customer, then is promoted: there is no public way to
+              // register an admin.
+              AuthRequests.AccountType type =
+                  d.type() == null ? AuthRequests.AccountType.CUSTOMER : d.type();
+              var merchant =
+                  type == AuthRequests.AccountType.MERCHANT_OWNER
+                      ? new AuthRequests.Merchant(
+                          new LocalizedText("متجر تجريبي", "Demo store"),
+                          "demo-store",
+                          d.email(),
+                          "SA",
+                          "SAR")
+                      : null;
+              Mono<Void> created =
+                  auth.register(
+                          new AuthRequests.Register(
+                              d.email(), d.secret(), d.name(), type, merchant))
+                      .then()
+                      .onErrorResume(ApiException.class, e -> Mono.empty());
+              if (d.type() != null) {
+                return created;
+              }
+              return created.then(
+                  mongo
+                      .updateFirst(
+                          new Query(Criteria.where("email").is(d.email())),
+                          new org.springframework.data.mongodb.core.query.Update()
+                              .set("role", "PLATFORM_ADMIN"),
+                          Document.class,
+                          "users")
+                      .then());
+            });
+  }
+}

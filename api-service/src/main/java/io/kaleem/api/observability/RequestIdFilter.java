@@ -1,0 +1,103 @@
+package io.kaleem.api.observability;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * First filter of every request: accepts a well-formed {@code X-Request-Id} (at most 64 of {@code
+ * [A-Za-z0-9._-]}) or makes one, returns it on the response, puts it in the Reactor context (so in
+ * every log line's MDC), writes HSTS for requests that came over TLS, and writes one access log
+ * line per request when it ends.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestIdFilter implements WebFilter {
+
+  public static final String HEADER = "X-Request-Id";
+  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Logger access = LoggerFactory.getLogger("io.kaleem.api.access");
+
+  public RequestIdFilter() {
+    RequestContext.registerMdcAccessors();
+  }
+
+  /** The id to use for a request that sent {@code candidate}. */
+  public static String accept(String candidate) {
+    if (candidate != null && VALID.matcher(candidate).matches()) {
+      return candidate;
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    long start = System.nanoTime();
+    var request = exchange.getRequest();
+    String id = accept(request.getHeaders().getFirst(HEADER));
+    exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
+    var headers = exchange.getResponse().getHeaders();
+    headers.set(HEADER, id);
+    if (overTls(exchange)) {
+      headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+    return chain
+        .filter(exchange)
+        .doFinally(signal -> accessLog(exchange, id, start, signal))
+        .contextWrite(ctx -> ctx.put(RequestContext.REQUEST_ID, id));
+  }
+
+  private static boolean overTls(ServerWebExchange exchange) {
+    var request = exchange.getRequest();
+    return request.getSslInfo() != null
+        || "https".equalsIgnoreCase(request.getURI().getScheme())
+        || "https".equalsIgnoreCase(request.getHeaders().getFirst("X-Forwarded-Proto"));
+  }
+
+  private static void accessLog(
+      ServerWebExchange exchange, String id, long start, SignalType signal) {
+    HttpStatusCode status = exchange.getResponse().getStatusCode();
+    Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+    String route =
+        pattern instanceof PathPattern p
+            ? p.getPatternString()
+            : pattern == null ? "" : "" + pattern;
+    String userId = exchange.getAttribute(RequestContext.USER_ID);
+    String merchantId = exchange.getAttribute(RequestContext.MERCHANT_ID);
+    MDC.put(RequestContext.REQUEST_ID, id);
+    if (userId != null) {
+      MDC.put(RequestContext.USER_ID, userId);
+    }
+    if (merchantId != null) {
+      MDC.put(RequestContext.MERCHANT_ID, merchantId);
+    }
+    try {
+      access
+          .atInfo()
+          .addKeyValue("method", exchange.getRequest().getMethod().name())
+          .addKeyValue("route", route)
+          .addKeyValue("path", exchange.getRequest().getPath().value())
+          .addKeyValue("status", status == null ? 200 : status.value())
+          .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
+          .addKeyValue("outcome", signal == SignalType.CANCEL ? "cancelled" : "completed")
+          .log("request");
+    } finally {
+      MDC.remove(RequestContext.REQUEST_ID);
+      MDC.remove(RequestContext.USER_ID);
+      MDC.remove(RequestContext.MERCHANT_ID);
+    }
+  }
+}

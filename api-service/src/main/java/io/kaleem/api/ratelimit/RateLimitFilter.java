@@ -1,0 +1,131 @@
+package io.kaleem.api.ratelimit;
+
+import io.kaleem.api.errors.ProblemType;
+import io.kaleem.api.errors.ProblemWriter;
+import io.kaleem.api.observability.RequestContext;
+import io.kaleem.api.security.AuthenticatedUser;
+import io.kaleem.api.security.CurrentUser;
+import io.kaleem.api.security.Role;
+import io.kaleem.api.security.SecurityProperties;
+import java.net.InetSocketAddress;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Applies the request budget after authentication: per user at their plan's rate, else per client
+ * IP; {@code /api/v1/auth/**} per IP at the stricter auth rate. Every response carries {@code
+ * RateLimit-Policy} and {@code RateLimit} (IETF httpapi ratelimit-headers draft); over the budget
+ * is a 429 problem with {@code Retry-After}. Also records the caller for the access log and MDC.
+ * Runs inside the security chain only (not a bean, so WebFlux does not register it twice).
+ */
+public class RateLimitFilter implements WebFilter {
+
+  private final RateLimiter limiter;
+  private final SecurityProperties.RateLimit cfg;
+  private final ProblemWriter problems;
+
+  public RateLimitFilter(RateLimiter limiter, SecurityProperties props, ProblemWriter problems) {
+    this.limiter = limiter;
+    this.cfg = props.rateLimit();
+    this.problems = problems;
+  }
+
+  /** Which bucket a request draws from. */
+  record Budget(String policy, String key, long limit) {}
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    return ReactiveSecurityContextHolder.getContext()
+        .mapNotNull(ctx -> ctx.getAuthentication())
+        .filter(JwtAuthenticationToken.class::isInstance)
+        .map(a -> CurrentUser.of(((JwtAuthenticationToken) a).getToken()))
+        .map(user -> recordCaller(exchange, user))
+        .map(java.util.Optional::of)
+        .defaultIfEmpty(java.util.Optional.empty())
+        .flatMap(
+            user -> {
+              String path = exchange.getRequest().getPath().pathWithinApplication().value();
+              if (!cfg.enabled() || path.startsWith("/api/health")) {
+                return withCaller(chain.filter(exchange), user.orElse(null));
+              }
+              Budget budget = budget(exchange, path, user.orElse(null));
+              return limiter
+                  .consume(budget.key(), budget.limit())
+                  .flatMap(
+                      r -> {
+                        HttpHeaders h = exchange.getResponse().getHeaders();
+                        h.set(
+                            "RateLimit-Policy",
+                            "\"%s\";q=%d;w=%d"
+                                .formatted(
+                                    budget.policy(), budget.limit(), cfg.window().toSeconds()));
+                        h.set(
+                            "RateLimit",
+                            "\"%s\";r=%d;t=%d"
+                                .formatted(budget.policy(), r.remaining(), r.resetSeconds()));
+                        if (!r.allowed()) {
+                          h.set(HttpHeaders.RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
+                          return problems.write(
+                              exchange,
+                              ProblemType.RATE_LIMITED,
+                              "Request budget exhausted; retry after "
+                                  + r.retryAfterSeconds()
+                                  + " s");
+                        }
+                        return withCaller(chain.filter(exchange), user.orElse(null));
+                      });
+            });
+  }
+
+  private AuthenticatedUser recordCaller(ServerWebExchange exchange, AuthenticatedUser user) {
+    exchange.getAttributes().put(RequestContext.USER_ID, user.userId());
+    if (user.merchantId() != null) {
+      exchange.getAttributes().put(RequestContext.MERCHANT_ID, user.merchantId());
+    }
+    return user;
+  }
+
+  private static Mono<Void> withCaller(Mono<Void> next, AuthenticatedUser user) {
+    if (user == null) {
+      return next;
+    }
+    return next.contextWrite(
+        ctx -> {
+          var c = ctx.put(RequestContext.USER_ID, user.userId());
+          return user.merchantId() == null
+              ? c
+              : c.put(RequestContext.MERCHANT_ID, user.merchantId());
+        });
+  }
+
+  Budget budget(ServerWebExchange exchange, String path, AuthenticatedUser user) {
+    if (path.startsWith("/api/v1/auth/")) {
+      return new Budget("auth", "auth:ip:" + clientIp(exchange), cfg.auth());
+    }
+    if (user == null) {
+      return new Budget("anonymous", "ip:" + clientIp(exchange), cfg.anonymous());
+    }
+    String plan = user.is(Role.PLATFORM_ADMIN) ? "platform" : user.plan();
+    if (plan == null || !cfg.plans().containsKey(plan)) {
+      plan = cfg.defaultPlan();
+    }
+    return new Budget(plan, "user:" + user.userId(), cfg.forPlan(plan));
+  }
+
+  /**
+   * The client address as the server sees it; behind an ingress, {@code
+   * server.forward-headers-strategy=framework} makes it the forwarded client address.
+   */
+  public static String clientIp(ServerWebExchange exchange) {
+    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+    if (remote == null || remote.getAddress() == null) {
+      return "unknown";
+    }
+    return remote.getAddress().getHostAddress();
+  }
+}

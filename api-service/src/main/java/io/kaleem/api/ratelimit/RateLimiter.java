@@ -1,0 +1,217 @@
+package io.kaleem.api.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.kaleem.api.security.SecurityProperties;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Token buckets shared by every replica through Redis (Bucket4j's compare-and-swap Lettuce
+ * backend). When Redis cannot be reached (absent at start-up, stopped, slow past {@code
+ * redis-timeout}) each instance falls back to its own in-memory buckets, logs that once, and keeps
+ * serving; it returns to the shared buckets as soon as Redis answers again. Reconnection is ours
+ * (Lettuce's auto-reconnect is off): at most one attempt every two seconds, driven by requests, so
+ * an outage is logged once instead of once per Lettuce retry.
+ */
+@Component
+public class RateLimiter implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+  private static final long RECONNECT_INTERVAL_NANOS = Duration.ofSeconds(2).toNanos();
+
+  /** The outcome of one request against one limit. */
+  public record Result(
+      boolean allowed, long limit, long remaining, long resetSeconds, long retryAfterSeconds) {}
+
+  private final SecurityProperties.RateLimit cfg;
+  private final RedisClient client;
+  private final Cache<String, Bucket> local =
+      Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+  private final AtomicBoolean degraded = new AtomicBoolean(false);
+  private final AtomicBoolean connecting = new AtomicBoolean(false);
+  private final AtomicLong lastAttempt =
+      new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
+  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  private volatile AsyncProxyManager<byte[]> shared;
+
+  public RateLimiter(SecurityProperties props) {
+    this.cfg = props.rateLimit();
+    this.client = RedisClient.create();
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(false)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(cfg.redisTimeout()))
+            .build());
+    // At start-up wait briefly for Redis so the first requests already share buckets; an absent
+    // Redis fails fast on loopback and the instance starts on local buckets.
+    try {
+      connect().get(cfg.redisTimeout().multipliedBy(8).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      degradedOnce(e.getCause() == null ? e : e.getCause());
+    }
+  }
+
+  /** Takes one token from the bucket {@code key} allowing {@code perWindow} requests. */
+  public Mono<Result> consume(String key, long perWindow) {
+    String fullKey = cfg.keyPrefix() + ":" + key + ":" + perWindow;
+    AsyncProxyManager<byte[]> proxies = shared;
+    if (proxies == null || !connection.isOpen()) {
+      if (proxies != null) {
+        degradedOnce(new IllegalStateException("connection to " + cfg.redisUrl() + " closed"));
+      }
+      connect();
+      return Mono.fromSupplier(() -> locally(fullKey, perWindow));
+    }
+    CompletableFuture<ConsumptionProbe> probe =
+        proxies
+            .builder()
+            .build(
+                fullKey.getBytes(StandardCharsets.UTF_8),
+                () -> CompletableFuture.completedFuture(configuration(perWindow)))
+            .tryConsumeAndReturnRemaining(1);
+    // Continue off Lettuce's I/O thread: the rest of the request must never run on it.
+    return Mono.fromFuture(probe)
+        .timeout(cfg.redisTimeout())
+        .publishOn(Schedulers.parallel())
+        .map(
+            p -> {
+              if (degraded.compareAndSet(true, false)) {
+                log.info("Rate limits are shared through Redis again");
+              }
+              return result(p, perWindow);
+            })
+        .onErrorResume(
+            e -> {
+              degradedOnce(e);
+              return Mono.just(locally(fullKey, perWindow));
+            });
+  }
+
+  /** Whether the last check went to the in-memory buckets. */
+  public boolean isDegraded() {
+    return degraded.get();
+  }
+
+  private Result locally(String key, long perWindow) {
+    Bucket bucket = local.get(key, k -> Bucket.builder().addLimit(bandwidth(perWindow)).build());
+    return result(bucket.tryConsumeAndReturnRemaining(1), perWindow);
+  }
+
+  private Result result(ConsumptionProbe p, long perWindow) {
+    long reset = seconds(p.getNanosToWaitForReset());
+    return new Result(
+        p.isConsumed(),
+        perWindow,
+        p.getRemainingTokens(),
+        reset,
+        p.isConsumed() ? 0 : Math.max(1, seconds(p.getNanosToWaitForRefill())));
+  }
+
+  private static long seconds(long nanos) {
+    return (nanos + 999_999_999L) / 1_000_000_000L;
+  }
+
+  private BucketConfiguration configuration(long perWindow) {
+    return BucketConfiguration.builder().addLimit(bandwidth(perWindow)).build();
+  }
+
+  private Bandwidth bandwidth(long perWindow) {
+    return Bandwidth.builder().capacity(perWindow).refillGreedy(perWindow, cfg.window()).build();
+  }
+
+  private void degradedOnce(Throwable e) {
+    if (degraded.compareAndSet(false, true)) {
+      log.warn(
+          "Redis unreachable for rate limiting ({}); using per-instance buckets until it returns",
+          e.toString());
+    }
+  }
+
+  /** Whether checks currently go to the shared Redis buckets. */
+  public boolean isShared() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    return shared != null && c != null && c.isOpen() && !degraded.get();
+  }
+
+  /** Connects in the background, at most once per interval; never blocks a request. */
+  private CompletableFuture<?> connect() {
+    long now = System.nanoTime();
+    long last = lastAttempt.get();
+    if (now - last < RECONNECT_INTERVAL_NANOS
+        || !lastAttempt.compareAndSet(last, now)
+        || !connecting.compareAndSet(false, true)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    StatefulRedisConnection<byte[], byte[]> previous = connection;
+    if (previous != null && previous.isOpen()) {
+      connecting.set(false);
+      return CompletableFuture.completedFuture(null);
+    }
+    RedisURI uri = RedisURI.create(cfg.redisUrl());
+    uri.setTimeout(cfg.redisTimeout().multipliedBy(4));
+    return client
+        .connectAsync(RedisCodec.of(ByteArrayCodec.INSTANCE, ByteArrayCodec.INSTANCE), uri)
+        .toCompletableFuture()
+        .whenComplete(
+            (conn, error) -> {
+              connecting.set(false);
+              if (error != null) {
+                degradedOnce(error);
+                return;
+              }
+              if (previous != null) {
+                previous.closeAsync();
+              }
+              connection = conn;
+              shared =
+                  Bucket4jLettuce.casBasedBuilder(conn)
+                      .expirationAfterWrite(
+                          ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                              cfg.window().multipliedBy(2)))
+                      .build()
+                      .asAsync();
+              if (degraded.compareAndSet(true, false)) {
+                log.info("Rate limits are shared through Redis again");
+              }
+            });
+  }
+
+  @Override
+  public void destroy() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (c != null) {
+      c.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

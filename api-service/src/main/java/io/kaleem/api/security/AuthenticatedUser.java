@@ -1,0 +1,22 @@
+package io.kaleem.api.security;
+
+import java.util.Optional;
+
+/**
+ * The caller of a request, from its verified access token.
+ *
+ * @param userId the user's id (24 hex, {@code sub})
+ * @param role the user's role
+ * @param merchantId the merchant of an owner or staff member ({@code mid}), else null
+ * @param plan the plan claim used for rate limits, else null
+ */
+public record AuthenticatedUser(String userId, Role role, String merchantId, String plan) {
+
+  public boolean is(Role r) {
+    return role == r;
+  }
+
+  public Optional<String> merchant() {
+    return Optional.ofNullable(merchantId);
+  }
+}

@@ -1,0 +1,42 @@
+package io.kaleem.api.security;
+
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The authenticated caller for services (ownership checks of orders and tickets): empty on public
+ * routes without a token.
+ */
+@Component
+public class CurrentUser {
+
+  public Mono<AuthenticatedUser> get() {
+    return ReactiveSecurityContextHolder.getContext()
+        .mapNotNull(ctx -> ctx.getAuthentication())
+        .filter(JwtAuthenticationToken.class::isInstance)
+        .map(a -> of(((JwtAuthenticationToken) a).getToken()));
+  }
+
+  /** The caller, or a 401 when the request carries no valid token. */
+  public Mono<AuthenticatedUser> require() {
+    return get()
+        .switchIfEmpty(
+            Mono.error(
+                new io.kaleem.api.errors.ApiException(
+                    io.kaleem.api.errors.ProblemType.UNAUTHORIZED, "Authentication required")));
+  }
+
+  /** Reads the claims the issuer wrote; the decoder already verified them. */
+  public static AuthenticatedUser of(Jwt jwt) {
+    var roles = jwt.getClaimAsStringList(AccessTokenIssuer.ROLES);
+    Role role = Role.valueOf(roles.get(0));
+    return new AuthenticatedUser(
+        jwt.getSubject(),
+        role,
+        jwt.getClaimAsString(AccessTokenIssuer.MERCHANT),
+        jwt.getClaimAsString(AccessTokenIssuer.PLAN));
+  }
+}

@@ -1,0 +1,79 @@
+package io.kaleem.api.security;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code kaleem.security.*}: token keys and lifetimes, CORS, rate limits, demo users, request
+ * timeout. Secrets (the JWK set) come from the environment or a Secret, never from this file.
+ */
+@ConfigurationProperties("kaleem.security")
+public record SecurityProperties(
+    @DefaultValue Jwt jwt,
+    @DefaultValue Cors cors,
+    @DefaultValue RateLimit rateLimit,
+    @DefaultValue DemoUsers demoUsers,
+    @DefaultValue("10s") Duration requestTimeout) {
+
+  /**
+   * @param issuer {@code iss} written and required
+   * @param audience {@code aud} written and required
+   * @param accessTokenTtl access token lifetime
+   * @param refreshTokenTtl refresh token (and family) lifetime
+   * @param jwkSet a JWK set as JSON (private keys; from a Secret); empty means a dev key
+   * @param activeKid the key that signs new tokens; the others only verify (rotation)
+   * @param devKeyFile where a dev key set is generated and kept when {@code jwkSet} is empty; empty
+   *     means an ephemeral in-memory key (tests)
+   * @param requireConfiguredKeys refuse to start without {@code jwkSet} (production)
+   */
+  public record Jwt(
+      @DefaultValue("https://api.kaleem.local") String issuer,
+      @DefaultValue("kaleem-api") String audience,
+      @DefaultValue("15m") Duration accessTokenTtl,
+      @DefaultValue("30d") Duration refreshTokenTtl,
+      @DefaultValue("") String jwkSet,
+      @DefaultValue("") String activeKid,
+      @DefaultValue("") String devKeyFile,
+      @DefaultValue("false") boolean requireConfiguredKeys) {}
+
+  /**
+   * @param allowedOrigins browser origins allowed to call the API; none by default
+   */
+  public record Cors(@DefaultValue List<String> allowedOrigins) {}
+
+  /**
+   * Requests per {@code window}. Authenticated callers are limited per user at their plan's rate
+   * ({@code plan} claim, else {@code defaultPlan}; platform admins use the {@code platform} plan),
+   * anonymous callers per client IP; {@code /api/v1/auth/**} per IP at {@code auth}; login attempts
+   * per account at {@code loginPerAccount}.
+   */
+  public record RateLimit(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("redis://127.0.0.1:6379") String redisUrl,
+      @DefaultValue("rl:local") String keyPrefix,
+      @DefaultValue("1m") Duration window,
+      @DefaultValue("60") long anonymous,
+      @DefaultValue("20") long auth,
+      @DefaultValue("5") long loginPerAccount,
+      @DefaultValue("free") String defaultPlan,
+      @DefaultValue Map<String, Long> plans,
+      @DefaultValue("250ms") Duration redisTimeout) {
+
+    /** Requests per window for a plan; unknown plans get the default plan's rate. */
+    public long forPlan(String plan) {
+      Long rate = plan == null ? null : plans.get(plan);
+      if (rate != null) {
+        return rate;
+      }
+      return plans.getOrDefault(defaultPlan, 120L);
+    }
+  }
+
+  /**
+   * @param enabled create demo accounts at start-up (embedded {@code make run} only)
+   */
+  public record DemoUsers(@DefaultValue("false") boolean enabled) {}
+}

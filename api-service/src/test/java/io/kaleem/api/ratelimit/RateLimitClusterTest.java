@@ -1,0 +1,220 @@
+package io.kaleem.api.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.kaleem.api.KaleemApiApplication;
+import io.kaleem.api.security.AccessTokenIssuer;
+import io.kaleem.api.security.AuthenticatedUser;
+import io.kaleem.api.security.JwtKeys;
+import io.kaleem.api.security.Role;
+import io.lettuce.core.RedisClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Whole application instances started side by side: two replicas on the real Redis share one
+ * budget; an instance whose Redis (a dedicated {@code redis-server} started here) goes away keeps
+ * serving from its own buckets.
+ */
+class RateLimitClusterTest {
+
+  static final String JWKS = new JWKSet(JwtKeys.generate("cluster-key")).toString(false);
+  static final HttpClient CLIENT = HttpClient.newHttpClient();
+  static final List<ConfigurableApplicationContext> APPS = new ArrayList<>();
+
+  @BeforeAll
+  static void redisMustBeRunning() {
+    try (Socket s = new Socket("127.0.0.1", 6379)) {
+      assertThat(s.isConnected()).isTrue();
+    } catch (IOException e) {
+      fail("Redis is not running on 127.0.0.1:6379: start it with `make services-up`", e);
+    }
+  }
+
+  @AfterAll
+  static void stopApps() {
+    APPS.forEach(ConfigurableApplicationContext::close);
+  }
+
+  static ConfigurableApplicationContext start(String redisUrl, String prefix) {
+    ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(KaleemApiApplication.class)
+            .run(
+                "--server.port=0",
+                "--kaleem.mongo.embedded.data-file=",
+                "--kaleem.mongo.embedded.demo-data=false",
+                "--spring.mongodb.database=rl-" + UUID.randomUUID(),
+                "--kaleem.security.jwt.dev-key-file=",
+                "--kaleem.security.jwt.jwk-set=" + JWKS,
+                "--kaleem.security.demo-users.enabled=false",
+                "--kaleem.security.rate-limit.redis-url=" + redisUrl,
+                "--kaleem.security.rate-limit.key-prefix=" + prefix,
+                "--kaleem.security.rate-limit.plans.tiny=6");
+    APPS.add(app);
+    return app;
+  }
+
+  static int port(ConfigurableApplicationContext app) {
+    return ((WebServerApplicationContext) app).getWebServer().getPort();
+  }
+
+  static String tinyPlanToken(ConfigurableApplicationContext app) {
+    return app.getBean(AccessTokenIssuer.class)
+        .issue(
+            new AuthenticatedUser(
+                new ObjectId().toHexString(),
+                Role.MERCHANT_OWNER,
+                new ObjectId().toHexString(),
+                "tiny"));
+  }
+
+  static HttpResponse<String> get(ConfigurableApplicationContext app, String token)
+      throws Exception {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(app) + "/api/v1/plans"))
+            .header("Authorization", "Bearer " + token)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void twoReplicasShareOneBudgetThroughRedis() throws Exception {
+    String prefix = "rl-cluster:" + UUID.randomUUID();
+    var a = start("redis://127.0.0.1:6379", prefix);
+    var b = start("redis://127.0.0.1:6379", prefix);
+    assertThat(a.getBean(RateLimiter.class).isShared()).isTrue();
+    assertThat(b.getBean(RateLimiter.class).isShared()).isTrue();
+    String token = tinyPlanToken(a);
+
+    List<String> remaining = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<String> r = get(i % 2 == 0 ? a : b, token);
+      assertThat(r.statusCode()).isNotEqualTo(429);
+      assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"tiny\";q=6;w=60");
+      remaining.add(r.headers().firstValue("RateLimit").orElseThrow().split(";")[1]);
+    }
+    assertThat(remaining).containsExactly("r=5", "r=4", "r=3", "r=2", "r=1", "r=0");
+
+    for (var app : List.of(a, b)) {
+      HttpResponse<String> over = get(app, token);
+      assertThat(over.statusCode()).isEqualTo(429);
+      assertThat(over.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow()))
+          .isBetween(1L, 60L);
+      assertThat(over.body()).contains("https://kaleem.io/problems/rate-limited");
+    }
+    // Another user has a budget of their own.
+    assertThat(get(b, tinyPlanToken(b)).statusCode()).isNotEqualTo(429);
+  }
+
+  @Test
+  void anInstanceKeepsServingFromLocalBucketsWhenItsRedisStops() throws Exception {
+    int redisPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      redisPort = s.getLocalPort();
+    }
+    Path dir = Files.createTempDirectory("kaleem-redis");
+    Process redis =
+        new ProcessBuilder(
+                "/usr/bin/redis-server",
+                "--port",
+                Integer.toString(redisPort),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    try {
+      String url = "redis://127.0.0.1:" + redisPort;
+      RedisClient probe = RedisClient.create(url);
+      awaitRedis(probe);
+      String prefix = "rl-outage:" + UUID.randomUUID();
+      var app = start(url, prefix);
+      RateLimiter limiter = app.getBean(RateLimiter.class);
+      assertThat(limiter.isShared()).isTrue();
+      String token = tinyPlanToken(app);
+
+      assertThat(get(app, token).headers().firstValue("RateLimit").orElseThrow())
+          .isEqualTo("\"tiny\";r=5;t=10");
+      try (var conn = probe.connect()) {
+        assertThat(conn.sync().keys(prefix + "*")).hasSize(1);
+      }
+      probe.shutdown();
+
+      redis.destroy();
+      redis.waitFor();
+
+      // Served on: the local bucket starts full, then limits on its own.
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        statuses.add(get(app, token).statusCode());
+      }
+      assertThat(statuses.subList(0, 6)).doesNotContain(429, 500, 502, 503);
+      assertThat(statuses.subList(6, 8)).containsOnly(429);
+      assertThat(limiter.isDegraded()).isTrue();
+      assertThat(limiter.isShared()).isFalse();
+    } finally {
+      redis.destroy();
+      redis.waitFor();
+    }
+  }
+
+  @Test
+  void anInstanceStartsAndServesWithoutRedis() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    var app = start("redis://127.0.0.1:" + closedPort, "rl-absent:" + UUID.randomUUID());
+    RateLimiter limiter = app.getBean(RateLimiter.class);
+    assertThat(limiter.isShared()).isFalse();
+    assertThat(limiter.isDegraded()).isTrue();
+    String token = tinyPlanToken(app);
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      HttpResponse<String> r = get(app, token);
+      assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"tiny\";q=6;w=60");
+      statuses.add(r.statusCode());
+    }
+    assertThat(statuses.subList(0, 6)).doesNotContain(429, 500, 502, 503);
+    assertThat(statuses.get(6)).isEqualTo(429);
+  }
+
+  static void awaitRedis(RedisClient client) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      try (var conn = client.connect()) {
+        if ("PONG".equals(conn.sync().ping())) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        Thread.sleep(50);
+      }
+    }
+    fail("the dedicated redis-server did not start (is /usr/bin/redis-server installed?)");
+  }
+}

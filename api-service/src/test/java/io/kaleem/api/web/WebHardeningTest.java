@@ -1,0 +1,144 @@
+package io.kaleem.api.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kaleem.api.errors.ProblemWriter;
+import io.kaleem.api.security.SecurityProperties;
+import io.kaleem.api.support.ApiTest;
+import io.kaleem.api.support.Fixtures;
+import io.kaleem.api.support.Tokens;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+@ApiTest
+class WebHardeningTest {
+
+  @Autowired WebTestClient http;
+  @Autowired ReactiveMongoTemplate mongo;
+  @org.springframework.boot.test.web.server.LocalServerPort int port;
+
+  @Test
+  void securityHeadersOnEveryResponseAndHstsOnlyOverTls() {
+    String merchant = new Fixtures(http, mongo).merchant();
+    for (var spec :
+        List.of(
+            http.get().uri("/api/v1/merchants/{m}/products", merchant).exchange(),
+            http.get()
+                .uri("/api/v1/merchants/{m}/products", merchant)
+                .header(Tokens.ANONYMOUS, "1")
+                .exchange())) {
+      spec.expectHeader()
+          .valueEquals("X-Content-Type-Options", "nosniff")
+          .expectHeader()
+          .valueEquals("X-Frame-Options", "DENY")
+          .expectHeader()
+          .valueEquals("Content-Security-Policy", "frame-ancestors 'none'")
+          .expectHeader()
+          .valueEquals("Referrer-Policy", "no-referrer")
+          .expectHeader()
+          .doesNotExist("Strict-Transport-Security")
+          .expectHeader()
+          .exists("X-Request-Id");
+    }
+    http.get()
+        .uri("/api/v1/merchants/{m}/products", merchant)
+        .header("X-Forwarded-Proto", "https")
+        .exchange()
+        .expectHeader()
+        .valueEquals("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
+
+  @Test
+  void everyResponseCarriesItsRateLimitBudget() {
+    String merchant = new Fixtures(http, mongo).merchant();
+    http.get()
+        .uri("/api/v1/merchants/{m}/products", merchant)
+        .exchange()
+        .expectHeader()
+        .valueEquals("RateLimit-Policy", "\"platform\";q=60000;w=60")
+        .expectHeader()
+        .valueMatches("RateLimit", "\"platform\";r=\\d+;t=\\d+");
+    http.get()
+        .uri("/api/v1/merchants/{m}/products", merchant)
+        .header(Tokens.ANONYMOUS, "1")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectHeader()
+        .valueMatches("RateLimit", "\"anonymous\";r=\\d+;t=\\d+");
+  }
+
+  @Test
+  void operatorShapedQueryParametersAreRefused() {
+    String merchant = new Fixtures(http, mongo).merchant();
+    for (String query :
+        List.of("q[$ne]=x", "$where=1", "status[$in]=ACTIVE", "a.b=1", "q%5B%24ne%5D=x")) {
+      http.get()
+          .uri(
+              java.net.URI.create(
+                  "http://localhost:"
+                      + port
+                      + "/api/v1/merchants/"
+                      + merchant
+                      + "/products?"
+                      + query))
+          .exchange()
+          .expectStatus()
+          .isBadRequest()
+          .expectBody()
+          .jsonPath("$.type")
+          .isEqualTo("https://kaleem.io/problems/validation");
+    }
+    http.get()
+        .uri("/api/v1/merchants/{m}/products?q=$ne", merchant)
+        .exchange()
+        .expectStatus()
+        .isOk();
+  }
+
+  @Test
+  void noCorsGrantByDefault() {
+    http.get()
+        .uri("/api/health/liveness")
+        .header(HttpHeaders.ORIGIN, "https://evil.example")
+        .exchange()
+        .expectHeader()
+        .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+  }
+
+  @Test
+  void configuredOriginsAreGrantedOthersAreNot() {
+    var source =
+        io.kaleem.api.security.SecurityConfigurationAccess.cors(
+            new SecurityProperties.Cors(List.of("https://shop.example")));
+    var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/plans").build());
+    var cors = source.getCorsConfiguration(exchange);
+    assertThat(cors.checkOrigin("https://shop.example")).isEqualTo("https://shop.example");
+    assertThat(cors.checkOrigin("https://evil.example")).isNull();
+    assertThat(cors.getExposedHeaders()).contains("RateLimit", "Retry-After", "X-Request-Id");
+  }
+
+  @Test
+  void slowRequestsBecome503Problems() {
+    var props = new SecurityProperties(null, null, null, null, Duration.ofSeconds(10));
+    var filter = new RequestTimeoutFilter(new ProblemWriter(ServerCodecConfigurer.create()), props);
+    var exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/slow").build());
+    StepVerifier.withVirtualTime(() -> filter.filter(exchange, e -> Mono.never()))
+        .thenAwait(Duration.ofSeconds(11))
+        .verifyComplete();
+    assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+    assertThat(exchange.getResponse().getBodyAsString().block())
+        .contains("https://kaleem.io/problems/service-unavailable");
+  }
+}
