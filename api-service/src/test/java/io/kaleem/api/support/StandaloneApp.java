@@ -1,6 +1,9 @@
 package io.kaleem.api.support;
 
 import io.kaleem.api.KaleemApiApplication;
+import io.kaleem.api.security.AccessTokenIssuer;
+import io.kaleem.api.security.AuthenticatedUser;
+import io.kaleem.api.security.Role;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -17,9 +20,17 @@ public final class StandaloneApp implements AutoCloseable {
   private StandaloneApp(ConfigurableApplicationContext context) {
     this.context = context;
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    // A platform admin's token from the app's own issuer; the subject need not be stored.
+    String admin =
+        context
+            .getBean(AccessTokenIssuer.class)
+            .issue(
+                new AuthenticatedUser(
+                    new org.bson.types.ObjectId().toHexString(), Role.PLATFORM_ADMIN, null, null));
     this.http =
         WebTestClient.bindToServer()
             .baseUrl("http://127.0.0.1:" + port)
+            .defaultHeader(org.springframework.http.HttpHeaders.AUTHORIZATION, "Bearer " + admin)
             .responseTimeout(java.time.Duration.ofSeconds(30))
             .build();
   }
