@@ -203,6 +203,14 @@ class RateLimitClusterTest {
     }
     assertThat(statuses.subList(0, 6)).doesNotContain(429, 500, 502, 503);
     assertThat(statuses.get(6)).isEqualTo(429);
+
+    // Guessed tokens are refused before the limiter, yet spend the IP's anonymous budget (60).
+    List<Integer> guesses = new ArrayList<>();
+    for (int i = 0; i < 61; i++) {
+      guesses.add(get(app, "guess." + i + ".token").statusCode());
+    }
+    assertThat(guesses.subList(0, 60)).containsOnly(401);
+    assertThat(guesses.get(60)).isEqualTo(429);
   }
 
   static void awaitRedis(RedisClient client) throws InterruptedException {
