@@ -211,6 +211,30 @@ class RateLimitClusterTest {
     }
     assertThat(guesses.subList(0, 60)).containsOnly(401);
     assertThat(guesses.get(60)).isEqualTo(429);
+
+    // Sign-in attempts from one IP across many accounts: the stricter auth budget (20).
+    List<HttpResponse<String>> logins = new ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      logins.add(
+          CLIENT.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port(app) + "/api/v1/auth/login"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"email\":\"user"
+                              + i
+                              + "@example.com\",\"password\":\"guess-"
+                              + i
+                              + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    assertThat(logins.subList(0, 20)).allMatch(r -> r.statusCode() == 401);
+    HttpResponse<String> blocked = logins.get(20);
+    assertThat(blocked.statusCode()).isEqualTo(429);
+    assertThat(blocked.headers().firstValue("RateLimit-Policy")).hasValue("\"auth\";q=20;w=60");
+    assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
   }
 
   static void awaitRedis(RedisClient client) throws InterruptedException {
