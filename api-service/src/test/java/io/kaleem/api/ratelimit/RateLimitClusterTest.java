@@ -160,7 +160,7 @@ class RateLimitClusterTest {
       String token = tinyPlanToken(app);
 
       assertThat(get(app, token).headers().firstValue("RateLimit").orElseThrow())
-          .isEqualTo("\"tiny\";r=5;t=10");
+          .matches("\"tiny\";r=5;t=\\d+");
       try (var conn = probe.connect()) {
         assertThat(conn.sync().keys(prefix + "*")).hasSize(1);
       }
