@@ -58,28 +58,56 @@ public class RateLimitFilter implements WebFilter {
                   .consume(budget.key(), budget.limit())
                   .flatMap(
                       r -> {
-                        HttpHeaders h = exchange.getResponse().getHeaders();
-                        h.set(
-                            "RateLimit-Policy",
-                            "\"%s\";q=%d;w=%d"
-                                .formatted(
-                                    budget.policy(), budget.limit(), cfg.window().toSeconds()));
-                        h.set(
-                            "RateLimit",
-                            "\"%s\";r=%d;t=%d"
-                                .formatted(budget.policy(), r.remaining(), r.resetSeconds()));
+                        writeHeaders(exchange, budget, r);
                         if (!r.allowed()) {
-                          h.set(HttpHeaders.RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
-                          return problems.write(
-                              exchange,
-                              ProblemType.RATE_LIMITED,
-                              "Request budget exhausted; retry after "
-                                  + r.retryAfterSeconds()
-                                  + " s");
+                          return tooMany(exchange, r);
                         }
                         return withCaller(chain.filter(exchange), user.orElse(null));
                       });
             });
+  }
+
+  /**
+   * Charges a request whose bearer token was refused to its client IP's anonymous budget (such
+   * requests never reach this filter), so guessing tokens is throttled like any anonymous traffic.
+   * Emits true when the caller may get its 401, false when a 429 was written instead.
+   */
+  public Mono<Boolean> chargeRefusedCredentials(ServerWebExchange exchange) {
+    if (!cfg.enabled()) {
+      return Mono.just(true);
+    }
+    Budget budget = new Budget("anonymous", "ip:" + clientIp(exchange), cfg.anonymous());
+    return limiter
+        .consume(budget.key(), budget.limit())
+        .flatMap(
+            r -> {
+              writeHeaders(exchange, budget, r);
+              if (r.allowed()) {
+                return Mono.just(true);
+              }
+              return tooMany(exchange, r).thenReturn(false);
+            });
+  }
+
+  private void writeHeaders(ServerWebExchange exchange, Budget budget, RateLimiter.Result r) {
+    HttpHeaders h = exchange.getResponse().getHeaders();
+    h.set(
+        "RateLimit-Policy",
+        "\"%s\";q=%d;w=%d".formatted(budget.policy(), budget.limit(), cfg.window().toSeconds()));
+    h.set(
+        "RateLimit",
+        "\"%s\";r=%d;t=%d".formatted(budget.policy(), r.remaining(), r.resetSeconds()));
+  }
+
+  private Mono<Void> tooMany(ServerWebExchange exchange, RateLimiter.Result r) {
+    exchange
+        .getResponse()
+        .getHeaders()
+        .set(HttpHeaders.RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
+    return problems.write(
+        exchange,
+        ProblemType.RATE_LIMITED,
+        "Request budget exhausted; retry after " + r.retryAfterSeconds() + " s");
   }
 
   private AuthenticatedUser recordCaller(ServerWebExchange exchange, AuthenticatedUser user) {

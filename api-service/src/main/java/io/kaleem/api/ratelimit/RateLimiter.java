@@ -145,8 +145,15 @@ public class RateLimiter implements DisposableBean {
     return BucketConfiguration.builder().addLimit(bandwidth(perWindow)).build();
   }
 
+  /**
+   * A fixed window per bucket: {@code perWindow} requests, refilled at once when the window ends,
+   * so a budget is exactly what the RateLimit headers announce (no trickle refill mid-window).
+   */
   private Bandwidth bandwidth(long perWindow) {
-    return Bandwidth.builder().capacity(perWindow).refillGreedy(perWindow, cfg.window()).build();
+    return Bandwidth.builder()
+        .capacity(perWindow)
+        .refillIntervally(perWindow, cfg.window())
+        .build();
   }
 
   private void degradedOnce(Throwable e) {

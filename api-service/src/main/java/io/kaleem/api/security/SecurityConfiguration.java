@@ -112,10 +112,18 @@ class SecurityConfiguration {
                   exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
                       ? "Bearer error=\"invalid_token\""
                       : "Bearer");
-          return problems.write(
-              exchange,
-              ProblemType.UNAUTHORIZED,
-              "A valid bearer access token is required for this resource");
+          Mono<Void> answer =
+              problems.write(
+                  exchange,
+                  ProblemType.UNAUTHORIZED,
+                  "A valid bearer access token is required for this resource");
+          if (!exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
+            return answer;
+          }
+          // A refused token never reached the rate limiter: charge it to the client IP.
+          return rateLimits
+              .chargeRefusedCredentials(exchange)
+              .flatMap(allowed -> allowed ? answer : Mono.empty());
         };
     ServerAccessDeniedHandler denied =
         (exchange, e) -> {

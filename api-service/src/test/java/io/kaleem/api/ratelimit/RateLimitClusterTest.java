@@ -160,7 +160,7 @@ class RateLimitClusterTest {
       String token = tinyPlanToken(app);
 
       assertThat(get(app, token).headers().firstValue("RateLimit").orElseThrow())
-          .isEqualTo("\"tiny\";r=5;t=10");
+          .matches("\"tiny\";r=5;t=\\d+");
       try (var conn = probe.connect()) {
         assertThat(conn.sync().keys(prefix + "*")).hasSize(1);
       }
@@ -203,6 +203,38 @@ class RateLimitClusterTest {
     }
     assertThat(statuses.subList(0, 6)).doesNotContain(429, 500, 502, 503);
     assertThat(statuses.get(6)).isEqualTo(429);
+
+    // Guessed tokens are refused before the limiter, yet spend the IP's anonymous budget (60).
+    List<Integer> guesses = new ArrayList<>();
+    for (int i = 0; i < 61; i++) {
+      guesses.add(get(app, "guess." + i + ".token").statusCode());
+    }
+    assertThat(guesses.subList(0, 60)).containsOnly(401);
+    assertThat(guesses.get(60)).isEqualTo(429);
+
+    // Sign-in attempts from one IP across many accounts: the stricter auth budget (20).
+    List<HttpResponse<String>> logins = new ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      logins.add(
+          CLIENT.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port(app) + "/api/v1/auth/login"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"email\":\"user"
+                              + i
+                              + "@example.com\",\"password\":\"guess-"
+                              + i
+                              + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    assertThat(logins.subList(0, 20)).allMatch(r -> r.statusCode() == 401);
+    HttpResponse<String> blocked = logins.get(20);
+    assertThat(blocked.statusCode()).isEqualTo(429);
+    assertThat(blocked.headers().firstValue("RateLimit-Policy")).hasValue("\"auth\";q=20;w=60");
+    assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
   }
 
   static void awaitRedis(RedisClient client) throws InterruptedException {

@@ -12,7 +12,9 @@ import org.springframework.context.annotation.Import;
  * An HTTP-level test against the whole application on a random port: the in-process MongoDB-wire
  * server in memory (or the real MongoDB named by {@code MONGODB_URI}, in a database of its own), no
  * demo data. Every test class with this annotation shares one application context. Requests run as
- * a platform admin with a real token unless they set their own (see {@link Tokens}).
+ * a platform admin with a real token unless they set their own (see {@link Tokens}). Request
+ * budgets are raised so feature tests never meet a 429; rate limits are tested on their own
+ * instances.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -26,7 +28,8 @@ import org.springframework.context.annotation.Import;
       "kaleem.security.demo-users.enabled=false",
       "kaleem.security.rate-limit.key-prefix=rl-test:${random.uuid}",
       "kaleem.security.rate-limit.auth=100000",
-      "kaleem.security.rate-limit.anonymous=100000"
+      "kaleem.security.rate-limit.anonymous=100000",
+      "kaleem.security.rate-limit.plans.free=1000000"
     })
 @AutoConfigureWebTestClient
 @Import({RecordedQueries.Configuration.class, Tokens.Configuration.class})
