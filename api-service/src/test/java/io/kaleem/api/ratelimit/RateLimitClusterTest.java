@@ -92,6 +92,7 @@ class RateLimitClusterTest {
     return CLIENT.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(app) + "/api/v1/plans"))
             .header("Authorization", "Bearer " + token)
+            .timeout(java.time.Duration.ofSeconds(30))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
