@@ -100,6 +100,14 @@ public class Tokens {
     return user(Role.SUPPORT_AGENT, null);
   }
 
+  /** A plain WebClient on the test server that calls as the platform admin (concurrency tests). */
+  public org.springframework.web.reactive.function.client.WebClient adminClient(int port) {
+    return org.springframework.web.reactive.function.client.WebClient.builder()
+        .baseUrl("http://localhost:" + port)
+        .defaultHeader(HttpHeaders.AUTHORIZATION, admin().bearer())
+        .build();
+  }
+
   /** A token for an arbitrary subject, through the production issuer. */
   public String mint(String userId, Role role, String merchantId) {
     return issuer.issue(new AuthenticatedUser(userId, role, merchantId, null));

@@ -31,6 +31,7 @@ class TicketApiTest {
   @Autowired RecordedQueries queries;
   @Autowired TicketService tickets;
   @LocalServerPort int port;
+  @Autowired io.kaleem.api.support.Tokens tokens;
   Fixtures fixtures;
   CommerceFixtures commerce;
   String merchant;
@@ -292,7 +293,7 @@ class TicketApiTest {
   @Test
   void concurrentMessagesAreAllKept() {
     String id = open("Many replies", "first");
-    WebClient client = WebClient.create("http://localhost:" + port);
+    WebClient client = tokens.adminClient(port);
     List<Integer> statuses =
         Flux.range(0, 6)
             .flatMap(
