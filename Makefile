@@ -2,7 +2,7 @@
 MVN ?= ./mvnw -B -ntp
 API_JAR = api-service/target/kaleem-api-service-0.1.0-SNAPSHOT.jar
 
-.PHONY: help run build test fmt bench services-up services-down clean
+.PHONY: help run build test fmt bench services-up services-down clean crds run-operator
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -28,6 +28,15 @@ services-up: ## start Redis and RabbitMQ on loopback (installs them from OS pack
 
 services-down: ## stop the Redis and RabbitMQ that services-up started
 	bash scripts/services.sh down
+
+crds: ## regenerate crds/kaleemtenants.kaleem.io-v1.yml from the KaleemTenant types
+	$(MVN) -q -pl crds process-classes
+	cp crds/target/classes/META-INF/fabric8/kaleemtenants.kaleem.io-v1.yml crds/
+
+run-operator: ## run the operator against the current kubeconfig (installs the CRD first)
+	$(MVN) -q -pl crds,kaleem-operator -am install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
+	kubectl apply -f crds/kaleemtenants.kaleem.io-v1.yml
+	$(MVN) -q -pl kaleem-operator exec:java
 
 clean:
 	$(MVN) -q clean
