@@ -30,9 +30,4 @@ public class KaleemTenant extends CustomResource<KaleemTenantSpec, KaleemTenantS
   public static final String GROUP = "kaleem.io";
   public static final String VERSION = "v1alpha1";
   public static final String CRD_NAME = "kaleemtenants." + GROUP;
-
-  @Override
-  protected KaleemTenantStatus initStatus() {
-    return new KaleemTenantStatus();
-  }
 }
