@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -102,7 +103,7 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
     MDC.put("reconcileId", UUID.randomUUID().toString().substring(0, 8));
     Timer.Sample sample = Timer.start(meters);
     try {
-      return doReconcile(t);
+      return doReconcile(t, context);
     } finally {
       sample.stop(meters.timer("kaleem_operator_tenant_reconcile_seconds"));
       MDC.remove("tenant");
@@ -110,7 +111,7 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
     }
   }
 
-  private UpdateControl<KaleemTenant> doReconcile(KaleemTenant t) {
+  private UpdateControl<KaleemTenant> doReconcile(KaleemTenant t, Context<KaleemTenant> ctx) {
     Instant now = Instant.now();
     KaleemTenantStatus before =
         t.getStatus() == null ? new KaleemTenantStatus() : copyStatus(t.getStatus());
@@ -124,7 +125,7 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
     List<String> problems = SpecValidator.problems(spec);
     if (!problems.isEmpty()) {
       verdicts.add(Verdict.bad(Conditions.SPEC_VALID, "InvalidSpec", String.join("; ", problems)));
-      return finish(t, before, st, verdicts, Phase.Failed, generation, now, null);
+      return finish(t, ctx, before, st, verdicts, Phase.Failed, generation, now, null);
     }
     verdicts.add(Verdict.ok(Conditions.SPEC_VALID, "Valid", "spec is valid"));
 
@@ -134,7 +135,8 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
       uri = mongoUri(t, spec);
     } catch (IllegalStateException e) {
       verdicts.add(Verdict.bad(Conditions.DATABASE_READY, "SecretNotFound", e.getMessage()));
-      return finish(t, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
+      return finish(
+          t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
     }
 
     // 3. Which spec the workload runs: the current one, or the last good one after a rollback.
@@ -218,7 +220,7 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
     next = min(next, reconcileIndexes(t, spec, uri.orElseThrow(), st, verdicts));
 
     Phase phase = phase(st, verdicts, specTemplate.revision(), rolledBack, spec);
-    return finish(t, before, st, verdicts, phase, generation, now, next);
+    return finish(t, ctx, before, st, verdicts, phase, generation, now, next);
   }
 
   /** Applies ConfigMap, Secret, Deployment, Service, HPA and PDB; returns the revision running. */
@@ -384,7 +386,7 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
     }
     if (specRevision.equals(st.failedRevision) && !specRevision.equals(st.lastGoodRevision)) {
       boolean auto = spec.rollout == null || !Boolean.FALSE.equals(spec.rollout.autoRollback);
-      if (st.lastGoodRevision == null) {
+      if (st.lastGoodRevision == null || st.lastGoodSpec == null) {
         return Phase.Failed;
       }
       return auto ? Phase.RolledBack : Phase.Degraded;
@@ -408,6 +410,7 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
 
   private UpdateControl<KaleemTenant> finish(
       KaleemTenant t,
+      Context<KaleemTenant> ctx,
       KaleemTenantStatus before,
       KaleemTenantStatus st,
       List<Verdict> verdicts,
@@ -437,16 +440,18 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
     if (before.phase != phase) {
       log.info("phase {} -> {}", before.phase, phase);
     }
-    UpdateControl<KaleemTenant> control;
-    if (Serialization.asJson(before).equals(Serialization.asJson(st))) {
-      control = UpdateControl.noUpdate();
-    } else {
-      KaleemTenant patch = new KaleemTenant();
-      patch.setMetadata(t.getMetadata());
-      patch.setSpec(t.getSpec());
-      patch.setStatus(st);
-      control = UpdateControl.patchStatus(patch);
+    if (!Serialization.asJson(before).equals(Serialization.asJson(st))) {
+      // Patch and cache: the next reconcile (often triggered by our own Deployment write) must see
+      // this status, or it would act on a stale one (and, say, roll back twice).
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          t,
+          ctx,
+          r -> {
+            r.setStatus(st);
+            return r;
+          });
     }
+    UpdateControl<KaleemTenant> control = UpdateControl.noUpdate();
     if (next != null) {
       control.rescheduleAfter(next);
     }
