@@ -2,6 +2,7 @@ package io.kaleem.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -15,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,17 @@ public final class KaleemOperator implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final TenantReconciler reconciler;
 
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final boolean exitOnLostLease;
+
+  /** An embedded operator (tests, benchmarks): losing the Lease is only logged. */
   public KaleemOperator(KubernetesClient client, OperatorSettings settings) throws IOException {
+    this(client, settings, false);
+  }
+
+  public KaleemOperator(KubernetesClient client, OperatorSettings settings, boolean exitOnLostLease)
+      throws IOException {
+    this.exitOnLostLease = exitOnLostLease;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     this.indexes =
@@ -58,7 +70,17 @@ public final class KaleemOperator implements AutoCloseable {
               if (settings.leaderElectionNamespace() != null) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaderElectionNamespace()));
+                        settings.leaseName(),
+                        settings.leaderElectionNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null,
+                        new LeaderCallbacks(
+                            () -> log.info("leading: reconciling tenants"),
+                            this::lostLease,
+                            leader -> log.info("leader is {}", leader)),
+                        false));
               }
             });
     this.reconciler =
@@ -93,6 +115,20 @@ public final class KaleemOperator implements AutoCloseable {
                 registry);
   }
 
+  /**
+   * A replica that loses its Lease while running must stop reconciling at once: it exits and
+   * Kubernetes restarts it as a follower. A Lease released by our own shutdown is not a loss.
+   */
+  private void lostLease() {
+    if (stopping.get()) {
+      return;
+    }
+    log.error("lost the leader-election lease; exiting so another replica takes over");
+    if (exitOnLostLease) {
+      Runtime.getRuntime().halt(1);
+    }
+  }
+
   public void start() {
     operator.start();
     log.info("kaleem-operator started");
@@ -108,6 +144,7 @@ public final class KaleemOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping.set(true);
     log.info("kaleem-operator stopping");
     operator.stop();
     indexes.close();
@@ -119,7 +156,7 @@ public final class KaleemOperator implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    KaleemOperator op = new KaleemOperator(client, settings);
+    KaleemOperator op = new KaleemOperator(client, settings, true);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

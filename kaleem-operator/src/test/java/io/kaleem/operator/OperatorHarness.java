@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
@@ -56,7 +57,7 @@ public final class OperatorHarness implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
+            new AuthorizingCrudDispatcher(),
             false);
     server.init();
     client = server.createClient();
@@ -319,6 +320,34 @@ public final class OperatorHarness implements AutoCloseable {
             .endSpec()
             .build();
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /**
+   * The mock server has no authorizer, and its CRUD mode refuses the metadata-less
+   * SelfSubjectRulesReview JOSDK posts before leader election: answer it as a cluster would for the
+   * operator's RBAC (deploy/rbac.yaml grants these verbs on leases).
+   */
+  static final class AuthorizingCrudDispatcher extends KubernetesCrudDispatcher {
+    AuthorizingCrudDispatcher() {
+      super(List.of());
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        return new MockResponse()
+            .setResponseCode(201)
+            .addHeader("Content-Type", "application/json")
+            .setBody(
+                """
+                {"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview",
+                 "status":{"incomplete":false,"nonResourceRules":[],"resourceRules":[
+                   {"verbs":["get","create","update"],"apiGroups":["coordination.k8s.io"],
+                    "resources":["leases"]}]}}
+                """);
+      }
+      return super.dispatch(request);
+    }
   }
 
   @Override
