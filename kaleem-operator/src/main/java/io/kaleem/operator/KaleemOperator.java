@@ -147,6 +147,7 @@ public final class KaleemOperator implements AutoCloseable {
     stopping.set(true);
     log.info("kaleem-operator stopping");
     operator.stop();
+    reconciler.close();
     indexes.close();
     if (health != null) {
       health.close();

@@ -20,6 +20,7 @@ import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
+import io.kaleem.operator.indexes.IndexSyncEvents;
 import io.kaleem.operator.indexes.IndexSyncService;
 import io.kaleem.operator.resources.Applier;
 import io.kaleem.operator.resources.Applier.Outcome;
@@ -53,7 +54,8 @@ import org.slf4j.MDC;
  * database indexes in place, and reports one condition per concern. Level-triggered and idempotent:
  * objects are written only when their desired state changed, status only when it changed.
  */
-public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<KaleemTenant> {
+public class TenantReconciler
+    implements Reconciler<KaleemTenant>, Cleaner<KaleemTenant>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TenantReconciler.class);
 
@@ -99,7 +101,10 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
-    return List.of(deployments);
+    // The end of a background index sync.
+    IndexSyncEvents indexSync = new IndexSyncEvents();
+    indexes.onSyncEnded(indexSync::ended);
+    return List.of(deployments, indexSync);
   }
 
   @Override
@@ -425,11 +430,13 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
       Instant now,
       Duration next) {
     for (Verdict v : verdicts) {
+      boolean existed = Conditions.find(st.conditions, v.type()).isPresent();
       if (Conditions.set(st.conditions, v, generation, now)) {
-        if (v.isTrue()) {
-          events.normal(t, v.reason(), v.type() + ": " + v.message());
-        } else {
+        if (!v.isTrue()) {
           events.warning(t, v.reason(), v.type() + ": " + v.message());
+        } else if (existed) {
+          // A recovery or a change; a concern that is fine from the start needs no event.
+          events.normal(t, v.reason(), v.type() + ": " + v.message());
         }
       }
     }
@@ -592,6 +599,12 @@ public class TenantReconciler implements Reconciler<KaleemTenant>, Cleaner<Kalee
 
   private static int n(Integer i) {
     return i == null ? 0 : i;
+  }
+
+  /** Flushes the events still queued. */
+  @Override
+  public void close() {
+    events.close();
   }
 
   static String key(KaleemTenant t) {

@@ -102,12 +102,16 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   static Path crdFile() {
-    Path p = Path.of("../crds/kaleemtenants.kaleem.io-v1.yml");
-    if (!Files.exists(p)) {
-      throw new IllegalStateException(
-          "CRD YAML not found at " + p.toAbsolutePath() + "; run make crds");
+    for (String dir : new String[] {"../crds", "crds"}) {
+      Path p = Path.of(dir, "kaleemtenants.kaleem.io-v1.yml");
+      if (Files.exists(p)) {
+        return p;
+      }
     }
-    return p;
+    throw new IllegalStateException(
+        "crds/kaleemtenants.kaleem.io-v1.yml not found from "
+            + Path.of("").toAbsolutePath()
+            + "; run make crds");
   }
 
   public MixedOperation<KaleemTenant, KubernetesResourceList<KaleemTenant>, Resource<KaleemTenant>>
@@ -264,8 +268,17 @@ public final class OperatorHarness implements AutoCloseable {
         .toList();
   }
 
+  /** Whether the Event was recorded (they are sent off the reconcile thread: waits up to 10 s). */
   public boolean hasEvent(String tenant, String reason) {
-    return events(tenant).stream().anyMatch(e -> reason.equals(e.getReason()));
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> events(tenant).stream().anyMatch(e -> reason.equals(e.getReason())));
+      return true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return false;
+    }
   }
 
   /** Completed reconciles so far (the reconcile timer's count). */

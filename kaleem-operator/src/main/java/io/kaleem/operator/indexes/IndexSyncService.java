@@ -96,6 +96,7 @@ public class IndexSyncService implements AutoCloseable {
   }
 
   private final Map<String, TenantState> states = new ConcurrentHashMap<>();
+  private volatile java.util.function.Consumer<String> onEnded = k -> {};
   private final Map<String, MongoClient> clients = new ConcurrentHashMap<>();
   private final ExecutorService jobs;
   private final Duration resync;
@@ -165,6 +166,11 @@ public class IndexSyncService implements AutoCloseable {
   /** Drops a tenant database (deletionPolicy Delete). Blocks for at most the Mongo timeout. */
   public void dropDatabase(String uri, String database) {
     client(uri).getDatabase(database).drop();
+  }
+
+  /** Called with the tenant key whenever a sync job ends (successfully or not). */
+  public void onSyncEnded(java.util.function.Consumer<String> listener) {
+    this.onEnded = listener;
   }
 
   public void forget(String tenant) {
@@ -241,7 +247,15 @@ public class IndexSyncService implements AutoCloseable {
     s.progress.set(0);
     s.total = r.desired().size();
     s.runningFingerprint = fp;
-    s.running = jobs.submit(() -> sync(r, s.progress));
+    s.running =
+        jobs.submit(
+            () -> {
+              try {
+                return sync(r, s.progress);
+              } finally {
+                onEnded.accept(r.tenant());
+              }
+            });
   }
 
   private MongoClient client(String uri) {

@@ -14,16 +14,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Records Kubernetes Events on a tenant (what {@code kubectl describe kaleemtenant} shows). */
-public class TenantEvents {
+public class TenantEvents implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TenantEvents.class);
 
   private final KubernetesClient client;
   private final MeterRegistry meters;
 
+  /** Events are recorded off the reconcile thread: they must never slow a reconcile down. */
+  private final java.util.concurrent.ThreadPoolExecutor sender =
+      new java.util.concurrent.ThreadPoolExecutor(
+          1,
+          2,
+          30,
+          java.util.concurrent.TimeUnit.SECONDS,
+          new java.util.concurrent.ArrayBlockingQueue<>(10_000),
+          r -> {
+            Thread th = new Thread(r, "event-recorder");
+            th.setDaemon(true);
+            return th;
+          },
+          (r, pool) -> log.warn("event queue full: an event was dropped"));
+
   public TenantEvents(KubernetesClient client, MeterRegistry meters) {
     this.client = client;
     this.meters = meters;
+  }
+
+  /** Sends what is queued (bounded wait), then stops. */
+  @Override
+  public void close() {
+    sender.shutdown();
+    try {
+      sender.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public void normal(KaleemTenant t, String reason, String message) {
@@ -70,11 +96,14 @@ public class TenantEvents {
       log.info("event {}: {}", reason, message);
     }
     meters.counter("kaleem_operator_events_total", "type", type, "reason", reason).increment();
-    try {
-      client.v1().events().inNamespace(ns).resource(e).create();
-    } catch (KubernetesClientException ex) {
-      // An event that cannot be recorded must not fail the reconcile it describes.
-      log.warn("could not record event {}: {}", reason, ex.getMessage());
-    }
+    sender.execute(
+        () -> {
+          try {
+            client.v1().events().inNamespace(ns).resource(e).create();
+          } catch (KubernetesClientException ex) {
+            // An event that cannot be recorded must not fail the reconcile it describes.
+            log.warn("could not record event {}: {}", reason, ex.getMessage());
+          }
+        });
   }
 }
