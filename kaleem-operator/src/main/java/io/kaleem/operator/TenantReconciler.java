@@ -150,7 +150,11 @@ public class TenantReconciler
           t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
     }
 
-    // 3. Which spec the workload runs: the current one, or the last good one after a rollback.
+    // 3. Database and indexes. Never blocks: a sync runs in the background (started here, first,
+    // so it overlaps the API writes below) and its end triggers another reconcile.
+    next = min(next, reconcileIndexes(t, spec, uri.orElseThrow(), st, verdicts));
+
+    // 4. Which spec the workload runs: the current one, or the last good one after a rollback.
     String specConfig = ConfigResources.propertiesFile(t, spec);
     WorkloadResources.Template specTemplate =
         WorkloadResources.podTemplate(t, spec, Applier.sha256(specConfig).substring(0, 16));
@@ -160,7 +164,7 @@ public class TenantReconciler
             && !specTemplate.revision().equals(st.lastGoodRevision);
     KaleemTenantSpec effective = rolledBack ? st.lastGoodSpec : spec;
 
-    // 4. Configuration and workload.
+    // 5. Configuration and workload.
     String revision = applyWorkload(t, spec, effective);
     verdicts.add(
         Verdict.ok(
@@ -172,7 +176,7 @@ public class TenantReconciler
                 + Labels.secretName(t)
                 + " are in place"));
 
-    // 5. Judge the running revision; roll back a failed one.
+    // 6. Judge the running revision; roll back a failed one.
     Deployment d =
         client
             .apps()
@@ -224,11 +228,8 @@ public class TenantReconciler
       next = min(next, promote.isZero() ? poll : min(poll, promote.plusMillis(50)));
     }
 
-    // 6. Alert rules, where prometheus-operator is installed.
+    // 7. Alert rules, where prometheus-operator is installed.
     next = min(next, reconcileMonitoring(t, spec, verdicts));
-
-    // 7. Database and indexes (never blocks: a sync runs in the background and is polled).
-    next = min(next, reconcileIndexes(t, spec, uri.orElseThrow(), st, verdicts));
 
     Phase phase = phase(st, verdicts, specTemplate.revision(), rolledBack, spec);
     return finish(t, ctx, before, st, verdicts, phase, generation, now, next);

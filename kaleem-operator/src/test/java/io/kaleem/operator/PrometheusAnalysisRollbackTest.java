@@ -3,6 +3,7 @@ package io.kaleem.operator;
 import static io.kaleem.operator.OperatorHarness.NS;
 import static io.kaleem.operator.OperatorHarness.phase;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
@@ -75,7 +76,15 @@ class PrometheusAnalysisRollbackTest {
             r -> {
               assertThat(r.from).isEqualTo(r2);
               assertThat(r.to).isEqualTo(r1);
-              assertThat(r.reason).startsWith("analysis failed: error rate 0.4");
+              assertThat(r.reason)
+                  .startsWith("analysis failed: error rate ")
+                  .contains("(max 0.05)");
+              double measured =
+                  Double.parseDouble(
+                      r.reason.substring("analysis failed: error rate ".length()).split(" ")[0]);
+              assertThat(measured)
+                  .as("error share served by the exporter")
+                  .isCloseTo(0.4, within(0.05));
             });
     assertThat(rolledBack.getStatus().currentRevision).isEqualTo(r1);
     assertThat(
