@@ -33,10 +33,13 @@ crds: ## regenerate crds/kaleemtenants.kaleem.io-v1.yml from the KaleemTenant ty
 	$(MVN) -q -pl crds process-classes
 	cp crds/target/classes/META-INF/fabric8/kaleemtenants.kaleem.io-v1.yml crds/
 
-run-operator: ## run the operator against the current kubeconfig (installs the CRD first)
-	$(MVN) -q -pl crds,kaleem-operator -am install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
-	kubectl apply -f crds/kaleemtenants.kaleem.io-v1.yml
-	$(MVN) -q -pl kaleem-operator exec:java
+run-operator: ## run the operator against the current kubeconfig (applies the CRD when kubectl is there)
+	$(MVN) -q -pl crds,kaleem-operator -am package dependency:build-classpath -DskipTests \
+	  -Dspotless.check.skip=true -Djacoco.skip=true -Dmdep.outputFile=target/classpath.txt
+	@if command -v kubectl >/dev/null; then kubectl apply -f crds/kaleemtenants.kaleem.io-v1.yml; \
+	  else echo "kubectl not found: apply crds/kaleemtenants.kaleem.io-v1.yml to the cluster yourself"; fi
+	java $(JAVA_OPTS) -cp "kaleem-operator/target/classes:crds/target/classes:$$(cat kaleem-operator/target/classpath.txt)" \
+	  io.kaleem.operator.KaleemOperator
 
 clean:
 	$(MVN) -q clean

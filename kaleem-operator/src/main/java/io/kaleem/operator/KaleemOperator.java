@@ -168,7 +168,13 @@ public final class KaleemOperator implements AutoCloseable {
                   stopped.countDown();
                 },
                 "shutdown"));
-    op.start();
+    try {
+      op.start();
+    } catch (RuntimeException e) {
+      // For example the API server is unreachable or the CRD is not installed.
+      log.error("kaleem-operator could not start: {}", e.getMessage(), e);
+      System.exit(1);
+    }
     stopped.await();
   }
 }

@@ -137,6 +137,11 @@ public class Applier {
   private static void keepStatus(HasMetadata actual, HasMetadata desired) {
     if (actual instanceof Deployment a && desired instanceof Deployment d) {
       d.setStatus(a.getStatus());
+      // Under an HPA the desired spec leaves replicas out; an update without them would be
+      // defaulted to 1 by the API server and fight the autoscaler.
+      if (d.getSpec().getReplicas() == null) {
+        d.getSpec().setReplicas(a.getSpec().getReplicas());
+      }
     } else if (actual instanceof Service a && desired instanceof Service d) {
       d.setStatus(a.getStatus());
       d.getSpec().setClusterIP(a.getSpec().getClusterIP());
