@@ -202,6 +202,20 @@ class OnboardingTest {
         .containsAllEntriesOf(without(versions, "hpa"));
     assertThat(h.get("beta").getStatus().currentRevision).isEqualTo(rev1);
 
+    // The HPA scales the Deployment (through the scale subresource in a cluster).
+    h.client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("beta-api")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(5);
+              return d;
+            });
+    awaitQuiet();
+    afterHpa = versions("beta");
+
     // Cache settings: the ConfigMap changes and the config hash rolls the pods (new revision).
     h.editSpec("beta", s -> s.cache.l1.maxSize = 500);
     KaleemTenant rolled = h.await("beta", t -> !rev1.equals(t.getStatus().currentRevision));
@@ -221,6 +235,9 @@ class OnboardingTest {
     assertThat(afterCache.get("pdb")).isEqualTo(afterHpa.get("pdb"));
     assertThat(afterCache.get("secret")).isEqualTo(afterHpa.get("secret"));
     assertThat(rolled.getStatus().phase).isIn(Phase.Progressing, Phase.Ready);
+    assertThat(h.deployment("beta").getSpec().getReplicas())
+        .as("a template change keeps the replicas the HPA chose")
+        .isEqualTo(5);
   }
 
   private static Map<String, String> without(Map<String, String> m, String key) {
