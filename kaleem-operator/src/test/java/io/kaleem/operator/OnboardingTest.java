@@ -240,6 +240,70 @@ class OnboardingTest {
         .isEqualTo(5);
   }
 
+  @Test
+  void handEditsOfWhatRunsAreReverted() {
+    h.createMongoSecret("zeta-mongo", h.mongoUri);
+    h.create("zeta", OperatorHarness.spec("zeta"));
+    h.await("zeta", t -> h.deployment("zeta") != null);
+    h.markAvailable("zeta");
+    h.await("zeta", phase(Phase.Ready));
+    String rendered =
+        h.client
+            .configMaps()
+            .inNamespace(NS)
+            .withName("zeta-config")
+            .get()
+            .getData()
+            .get("application.properties");
+
+    // kubectl set image ...
+    h.client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("zeta-api")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+              return d;
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                h.deployment("zeta")
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getImage()
+                    .equals("ghcr.io/kaleem/api:1.0.0"));
+
+    // kubectl edit configmap ...
+    h.client
+        .configMaps()
+        .inNamespace(NS)
+        .withName("zeta-config")
+        .edit(
+            c -> {
+              c.getData().put("application.properties", "kaleem.mongo.auto-index=true\n");
+              return c;
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                rendered.equals(
+                    h.client
+                        .configMaps()
+                        .inNamespace(NS)
+                        .withName("zeta-config")
+                        .get()
+                        .getData()
+                        .get("application.properties")));
+  }
+
   private static Map<String, String> without(Map<String, String> m, String key) {
     Map<String, String> c = new java.util.HashMap<>(m);
     c.remove(key);

@@ -1,5 +1,6 @@
 package io.kaleem.operator.resources;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -62,7 +63,8 @@ public class Applier {
         }
       }
     }
-    if (hash.equals(actual.getMetadata().getAnnotations().get(Labels.DESIRED_HASH))) {
+    if (hash.equals(actual.getMetadata().getAnnotations().get(Labels.DESIRED_HASH))
+        && !drifted(desired, actual)) {
       return Outcome.UNCHANGED;
     }
     desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
@@ -132,6 +134,43 @@ public class Applier {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build()));
+  }
+
+  /**
+   * Hand edits of the fields that decide what runs, compared exactly because the API server never
+   * rewrites them: the ConfigMap's data, and the Deployment's revision label, config hash and
+   * images. Other fields are compared through the desired-state hash only (the API server defaults
+   * and normalises them, so a field-by-field comparison would never settle).
+   */
+  static boolean drifted(HasMetadata desired, HasMetadata actual) {
+    if (desired instanceof ConfigMap d && actual instanceof ConfigMap a) {
+      return !java.util.Objects.equals(d.getData(), a.getData());
+    }
+    if (desired instanceof Deployment d && actual instanceof Deployment a) {
+      var dt = d.getSpec().getTemplate();
+      var at = a.getSpec() == null ? null : a.getSpec().getTemplate();
+      if (at == null || at.getMetadata() == null || at.getSpec() == null) {
+        return true;
+      }
+      return !java.util.Objects.equals(
+              dt.getMetadata().getLabels().get(Labels.REVISION),
+              at.getMetadata().getLabels() == null
+                  ? null
+                  : at.getMetadata().getLabels().get(Labels.REVISION))
+          || !java.util.Objects.equals(
+              dt.getMetadata().getAnnotations().get(Labels.CONFIG_HASH),
+              at.getMetadata().getAnnotations() == null
+                  ? null
+                  : at.getMetadata().getAnnotations().get(Labels.CONFIG_HASH))
+          || !images(dt.getSpec()).equals(images(at.getSpec()));
+    }
+    return false;
+  }
+
+  private static List<String> images(io.fabric8.kubernetes.api.model.PodSpec spec) {
+    return spec.getContainers() == null
+        ? List.of()
+        : spec.getContainers().stream().map(c -> c.getImage()).toList();
   }
 
   private static void keepStatus(HasMetadata actual, HasMetadata desired) {
