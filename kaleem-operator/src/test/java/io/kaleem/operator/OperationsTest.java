@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,61 @@ class OperationsTest {
         .contains("kaleem_operator_writes_total")
         .contains("operator_sdk_")
         .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void reconcileLogLinesCarryTenantAndReconcileIdAndProductionLogsAreJson() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kaleem.operator");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    logger.addAppender(captured);
+    try {
+      h.createMongoSecret("logs-mongo", h.mongoUri);
+      h.create("logs", OperatorHarness.spec("logs"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  List.copyOf(captured.list).stream()
+                      .anyMatch(
+                          e ->
+                              "shop/logs".equals(e.getMDCPropertyMap().get("tenant"))
+                                  && e.getMDCPropertyMap().get("reconcileId") != null));
+    } finally {
+      logger.detachAppender(captured);
+    }
+
+    // The production configuration (src/main/resources/logback.xml) writes JSON with both keys.
+    ch.qos.logback.classic.LoggerContext ctx = new ch.qos.logback.classic.LoggerContext();
+    ch.qos.logback.classic.joran.JoranConfigurator conf =
+        new ch.qos.logback.classic.joran.JoranConfigurator();
+    conf.setContext(ctx);
+    conf.doConfigure(java.nio.file.Path.of("src/main/resources/logback.xml").toFile());
+    ch.qos.logback.classic.Logger reconcilerLog =
+        ctx.getLogger("io.kaleem.operator.TenantReconciler");
+    @SuppressWarnings("unchecked")
+    ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> json =
+        (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("JSON");
+    ch.qos.logback.classic.spi.LoggingEvent event =
+        new ch.qos.logback.classic.spi.LoggingEvent(
+            OperationsTest.class.getName(),
+            reconcilerLog,
+            ch.qos.logback.classic.Level.INFO,
+            "phase Pending -> Ready",
+            null,
+            null);
+    event.setMDCPropertyMap(java.util.Map.of("tenant", "shop/json", "reconcileId", "abc12345"));
+    byte[] encoded = json.getEncoder().encode(event);
+    ctx.stop();
+    String line = new String(encoded, java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertThat(line)
+        .startsWith("{")
+        .contains("\"tenant\":\"shop/json\"")
+        .contains("\"reconcileId\":\"abc12345\"")
+        .contains("\"message\":\"phase Pending -> Ready\"");
   }
 
   @Test
