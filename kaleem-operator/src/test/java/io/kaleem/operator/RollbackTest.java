@@ -161,6 +161,65 @@ class RollbackTest {
   }
 
   @Test
+  void podsFailingReadinessPastTheThresholdTriggerRollback() {
+    KaleemTenant good = goodFirstRevision("eta");
+    String goodRev = good.getStatus().lastGoodRevision;
+    h.editSpec(
+        "eta",
+        s -> {
+          s.api.image = "ghcr.io/kaleem/api:1.2.0";
+          s.rollout.stabilizationSeconds = 600;
+        });
+    String badRev =
+        h.await("eta", t -> !goodRev.equals(t.getStatus().currentRevision))
+            .getStatus()
+            .currentRevision;
+    // Running, never ready: readiness has failed for longer than failureThreshold x period (30 s).
+    h.client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("eta-api-5d8b-xyz12")
+                .addToLabels("kaleem.io/tenant", "eta")
+                .addToLabels("kaleem.io/revision", badRev)
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("False")
+                .withLastTransitionTime(java.time.Instant.now().minusSeconds(90).toString())
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+    KaleemTenant rolledBack = h.await("eta", phase(Phase.RolledBack));
+    assertThat(rolledBack.getStatus().rollbackHistory.get(0).reason).contains("failed readiness");
+    assertThat(image("eta")).isEqualTo("ghcr.io/kaleem/api:1.0.0");
+  }
+
+  @Test
+  void revisionNotAvailableWithinTheDeadlineIsRolledBackByTheOperatorsOwnClock() {
+    KaleemTenant good = goodFirstRevision("theta");
+    String goodRev = good.getStatus().lastGoodRevision;
+    // The deployment controller says nothing (status stays stale); the operator counts itself.
+    h.editSpec(
+        "theta",
+        s -> {
+          s.api.image = "ghcr.io/kaleem/api:1.3.0";
+          s.rollout.progressDeadlineSeconds = 10;
+          s.rollout.stabilizationSeconds = 600;
+        });
+    h.await("theta", t -> !goodRev.equals(t.getStatus().currentRevision));
+    KaleemTenant rolledBack = h.await("theta", phase(Phase.RolledBack), Duration.ofSeconds(40));
+    assertThat(rolledBack.getStatus().rollbackHistory.get(0).reason)
+        .contains("did not become available within 10s");
+    assertThat(image("theta")).isEqualTo("ghcr.io/kaleem/api:1.0.0");
+  }
+
+  @Test
   void firstRevisionFailingHasNothingToRollBackToAndIsReportedFailed() {
     h.createMongoSecret("eps-mongo", h.mongoUri);
     KaleemTenantSpec spec = OperatorHarness.spec("eps");
