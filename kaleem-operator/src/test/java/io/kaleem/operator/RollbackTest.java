@@ -220,6 +220,26 @@ class RollbackTest {
   }
 
   @Test
+  void withAutoRollbackOffAFailedRevisionIsReportedAndLeftInPlace() {
+    KaleemTenant good = goodFirstRevision("iota");
+    String goodRev = good.getStatus().lastGoodRevision;
+    h.editSpec(
+        "iota",
+        s -> {
+          s.api.image = "ghcr.io/kaleem/api:1.4.0";
+          s.rollout.autoRollback = false;
+          s.rollout.stabilizationSeconds = 600;
+        });
+    h.await("iota", t -> !goodRev.equals(t.getStatus().currentRevision));
+    h.markDeadlineExceeded("iota");
+    KaleemTenant t = h.await("iota", phase(Phase.Degraded));
+    assertThat(t).matches(condition(Conditions.ROLLOUT_HEALTHY, "False", "RevisionFailed"));
+    assertThat(t.getStatus().rollbackHistory).isEmpty();
+    assertThat(image("iota")).isEqualTo("ghcr.io/kaleem/api:1.4.0");
+    assertThat(h.hasEvent("iota", "RolloutFailed")).isTrue();
+  }
+
+  @Test
   void firstRevisionFailingHasNothingToRollBackToAndIsReportedFailed() {
     h.createMongoSecret("eps-mongo", h.mongoUri);
     KaleemTenantSpec spec = OperatorHarness.spec("eps");
