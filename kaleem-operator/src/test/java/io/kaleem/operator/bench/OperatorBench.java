@@ -36,7 +36,19 @@ public final class OperatorBench {
   private static final int MANY = Integer.getInteger("bench.tenants", 200);
   private static final int ROLLBACKS = Integer.getInteger("bench.rollbacks", 5);
 
+  /** The 1/5/15-minute load averages when the run began: other work on the same CPUs. */
+  private static final String LOAD_AT_START = loadAverage();
+
   private OperatorBench() {}
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
 
   public static void main(String[] args) {
     // The mock server's threads are not daemons: always end the JVM explicitly.
@@ -184,7 +196,9 @@ public final class OperatorBench {
               + when
               + " on "
               + Runtime.getRuntime().availableProcessors()
-              + " CPUs, Java "
+              + " CPUs (load average at start "
+              + LOAD_AT_START
+              + "), Java "
               + System.getProperty("java.version")
               + ". Fabric8 mock API server (CRUD mode) and in-process MongoDB-wire server in the"
               + " operator's JVM; a stand-in deployment controller marks new templates available."
