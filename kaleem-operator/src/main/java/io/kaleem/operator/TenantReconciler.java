@@ -165,7 +165,9 @@ public class TenantReconciler
     KaleemTenantSpec effective = rolledBack ? st.lastGoodSpec : spec;
 
     // 5. Configuration and workload.
-    String revision = applyWorkload(t, spec, effective);
+    Applier.Applied<Deployment> workload = applyWorkload(t, spec, effective);
+    String revision =
+        workload.object().getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
     verdicts.add(
         Verdict.ok(
             Conditions.CONFIG_READY,
@@ -177,13 +179,7 @@ public class TenantReconciler
                 + " are in place"));
 
     // 6. Judge the running revision; roll back a failed one.
-    Deployment d =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(t.getMetadata().getNamespace())
-            .withName(Labels.apiName(t))
-            .get();
+    Deployment d = workload.object();
     Judgement j = rollouts.judge(t, spec, effective, st, revision, d, now);
     if (j.started()) {
       events.normal(t, "RolloutStarted", "rolling out revision " + revision);
@@ -213,8 +209,9 @@ public class TenantReconciler
                 + j.failure().get());
         rolledBack = true;
         effective = st.lastGoodSpec;
-        revision = applyWorkload(t, spec, effective);
-        d = client.resource(d).get();
+        workload = applyWorkload(t, spec, effective);
+        d = workload.object();
+        revision = d.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
         j = rollouts.judge(t, spec, effective, st, revision, d, now);
       } else {
         events.warning(t, "RolloutFailed", j.failure().get());
@@ -235,8 +232,9 @@ public class TenantReconciler
     return finish(t, ctx, before, st, verdicts, phase, generation, now, next);
   }
 
-  /** Applies ConfigMap, Secret, Deployment, Service, HPA and PDB; returns the revision running. */
-  private String applyWorkload(KaleemTenant t, KaleemTenantSpec spec, KaleemTenantSpec effective) {
+  /** Applies ConfigMap, Secret, Deployment, Service, HPA and PDB; returns the Deployment. */
+  private Applier.Applied<Deployment> applyWorkload(
+      KaleemTenant t, KaleemTenantSpec spec, KaleemTenantSpec effective) {
     String config = ConfigResources.propertiesFile(t, effective);
     String configHash = Applier.sha256(config).substring(0, 16);
     report(
@@ -250,8 +248,13 @@ public class TenantReconciler
         Labels.secretName(t),
         applier.createIfAbsent(t, ConfigResources.generatedSecret(t)));
     WorkloadResources.Template tpl = WorkloadResources.podTemplate(t, effective, configHash);
-    Outcome o = applier.apply(t, WorkloadResources.deployment(t, spec, tpl));
-    report(t, "Deployment", Labels.apiName(t) + " (revision " + tpl.revision() + ")", o);
+    Applier.Applied<Deployment> deployment =
+        applier.applyAndGet(t, WorkloadResources.deployment(t, spec, tpl));
+    report(
+        t,
+        "Deployment",
+        Labels.apiName(t) + " (revision " + tpl.revision() + ")",
+        deployment.outcome());
     report(t, "Service", Labels.apiName(t), applier.apply(t, WorkloadResources.service(t)));
     if (WorkloadResources.autoscaled(spec)) {
       report(
@@ -267,7 +270,7 @@ public class TenantReconciler
           applier.deleteIfPresent(WorkloadResources.hpaRef(t)));
     }
     report(t, "PodDisruptionBudget", Labels.apiName(t), applier.apply(t, WorkloadResources.pdb(t)));
-    return tpl.revision();
+    return deployment;
   }
 
   private Duration reconcileMonitoring(KaleemTenant t, KaleemTenantSpec spec, List<Verdict> out) {

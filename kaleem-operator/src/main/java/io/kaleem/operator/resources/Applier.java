@@ -43,16 +43,23 @@ public class Applier {
     this.meters = meters;
   }
 
+  /** The outcome of an apply and the object as the API server now holds it. */
+  public record Applied<T>(Outcome outcome, T object) {}
+
   public <T extends HasMetadata> Outcome apply(KaleemTenant owner, T desired) {
+    return applyAndGet(owner, desired).outcome();
+  }
+
+  public <T extends HasMetadata> Applied<T> applyAndGet(KaleemTenant owner, T desired) {
     own(owner, desired);
     String hash = hash(desired);
     desired.getMetadata().getAnnotations().put(Labels.DESIRED_HASH, hash);
     T actual = client.resource(desired).get();
     if (actual == null) {
       try {
-        client.resource(desired).create();
+        T created = client.resource(desired).create();
         count(desired, Outcome.CREATED);
-        return Outcome.CREATED;
+        return new Applied<>(Outcome.CREATED, created);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -65,13 +72,13 @@ public class Applier {
     }
     if (hash.equals(actual.getMetadata().getAnnotations().get(Labels.DESIRED_HASH))
         && !drifted(desired, actual)) {
-      return Outcome.UNCHANGED;
+      return new Applied<>(Outcome.UNCHANGED, actual);
     }
     desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
     keepStatus(actual, desired);
-    client.resource(desired).update();
+    T updated = client.resource(desired).update();
     count(desired, Outcome.UPDATED);
-    return Outcome.UPDATED;
+    return new Applied<>(Outcome.UPDATED, updated);
   }
 
   /** Creates the object only when absent; never changes an existing one (generated secrets). */
