@@ -2,7 +2,7 @@
 MVN ?= ./mvnw -B -ntp
 API_JAR = api-service/target/kaleem-api-service-0.1.0-SNAPSHOT.jar
 
-.PHONY: help run build test fmt bench services-up services-down clean
+.PHONY: help run build test fmt bench services-up services-down clean crds run-operator
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -29,6 +29,18 @@ services-up: ## start Redis and RabbitMQ on loopback (installs them from OS pack
 
 services-down: ## stop the Redis and RabbitMQ that services-up started
 	bash scripts/services.sh down
+
+crds: ## regenerate crds/kaleemtenants.kaleem.io-v1.yml from the KaleemTenant types
+	$(MVN) -q -pl crds process-classes
+	cp crds/target/classes/META-INF/fabric8/kaleemtenants.kaleem.io-v1.yml crds/
+
+run-operator: ## run the operator against the current kubeconfig (applies the CRD when kubectl is there)
+	$(MVN) -q -pl crds,kaleem-operator -am package dependency:build-classpath -DskipTests \
+	  -Dspotless.check.skip=true -Djacoco.skip=true -Dmdep.outputFile=target/classpath.txt
+	@if command -v kubectl >/dev/null; then kubectl apply -f crds/kaleemtenants.kaleem.io-v1.yml; \
+	  else echo "kubectl not found: apply crds/kaleemtenants.kaleem.io-v1.yml to the cluster yourself"; fi
+	java $(JAVA_OPTS) -cp "kaleem-operator/target/classes:crds/target/classes:$$(cat kaleem-operator/target/classpath.txt)" \
+	  io.kaleem.operator.KaleemOperator
 
 clean:
 	$(MVN) -q clean

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts (or stops) the Redis and RabbitMQ the tests and `make run` talk to, on loopback only.
+# Starts (or stops) the Redis and RabbitMQ the tests and `make run` talk to, on loopback only,
+# and makes sure the prometheus/promtool binaries the operator tests run are installed.
 # Idempotent: a service already answering is left alone. Where a server is not installed and we
 # are root on a Debian/Ubuntu machine, it is installed from the OS packages; elsewhere we say how.
 set -euo pipefail
@@ -55,6 +56,17 @@ rabbit_up() {
   log "rabbitmq started on 127.0.0.1:$AMQP_PORT (guest/guest)"
 }
 
+# The operator's rollout-analysis test starts its own Prometheus (on a free loopback port, with a
+# temporary config) and its alert-rule test runs promtool: only the binaries are needed here, no
+# daemon is started.
+prometheus_check() {
+  if command -v prometheus >/dev/null && command -v promtool >/dev/null; then
+    log "prometheus and promtool installed (tests start their own server)"; return
+  fi
+  install_pkg prometheus
+  log "prometheus and promtool installed"
+}
+
 redis_down() {
   local pid="$STATE_DIR/redis/redis.pid"
   if [ -f "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; rm -f "$pid"; log "redis stopped"; fi
@@ -72,7 +84,7 @@ rabbit_down() {
 }
 
 case "${1:-up}" in
-  up) redis_up; rabbit_up ;;
+  up) redis_up; rabbit_up; prometheus_check ;;
   down) redis_down; rabbit_down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# kaleem-operator: create-to-Ready for 1 and 200 tenants, reconcile P95, heap, rollback decision
+# time. The operator runs in-process against the fabric8 mock API server and an in-process
+# MongoDB-wire server (see OperatorBench). Writes bench/results/operator-<timestamp>.md and
+# operator-latest.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MVN="${MVN:-./mvnw -B -ntp}"
+mkdir -p bench/results
+$MVN -q -pl crds,kaleem-operator -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt \
+  -Dspotless.check.skip=true -Djacoco.skip=true
+cp="kaleem-operator/target/test-classes:kaleem-operator/target/classes:crds/target/classes:$(cat kaleem-operator/target/bench-classpath.txt)"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+out="bench/results/operator-$stamp.md"
+java -Xmx512m -Dlogback.configurationFile=kaleem-operator/src/test/resources/logback-bench.xml \
+  -cp "$cp" io.kaleem.operator.bench.OperatorBench "$out"
+cp "$out" bench/results/operator-latest.md
+echo "written: $out"

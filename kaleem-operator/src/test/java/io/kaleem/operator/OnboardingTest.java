@@ -1,0 +1,363 @@
+package io.kaleem.operator;
+
+import static io.kaleem.operator.OperatorHarness.NS;
+import static io.kaleem.operator.OperatorHarness.condition;
+import static io.kaleem.operator.OperatorHarness.phase;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.kaleem.crds.config.TenantConfigRenderer;
+import io.kaleem.crds.indexes.IndexCatalog;
+import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
+import io.kaleem.operator.status.Conditions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class OnboardingTest {
+
+  static OperatorHarness h;
+
+  @BeforeAll
+  static void up() throws Exception {
+    h = OperatorHarness.start();
+  }
+
+  @AfterAll
+  static void down() {
+    h.close();
+  }
+
+  @Test
+  void onboardingCreatesEverythingOwnedAndIndexesThenASecondReconcileWritesNothing()
+      throws Exception {
+    h.createMongoSecret("acme-mongo", h.mongoUri);
+    KaleemTenant created = h.create("acme", OperatorHarness.spec("acme"));
+    String uid = created.getMetadata().getUid();
+
+    h.await("acme", t -> h.deployment("acme") != null);
+    h.await("acme", condition(Conditions.INDEXES_READY, "True", null));
+    assertThat(h.get("acme").getStatus().phase).isEqualTo(Phase.Provisioning);
+    h.markAvailable("acme");
+    KaleemTenant t = h.await("acme", phase(Phase.Ready));
+
+    // Status
+    assertThat(t.getStatus().observedGeneration).isEqualTo(t.getMetadata().getGeneration());
+    assertThat(t.getStatus().conditions)
+        .extracting(c -> c.getType() + "=" + c.getStatus())
+        .contains(
+            "Ready=True",
+            "SpecValid=True",
+            "ConfigReady=True",
+            "DatabaseReady=True",
+            "IndexesReady=True",
+            "DeploymentAvailable=True",
+            "RolloutHealthy=True",
+            "MonitoringReady=False");
+    assertThat(t.getStatus().indexes.managed).isEqualTo(IndexCatalog.defaults().size());
+    assertThat(t.getStatus().indexes.created).isEqualTo(IndexCatalog.defaults().size());
+    assertThat(t.getStatus().lastGoodRevision).isEqualTo(t.getStatus().currentRevision);
+
+    // Config: exactly what the renderer makes, in the file the API imports.
+    ConfigMap cm = h.client.configMaps().inNamespace(NS).withName("acme-config").get();
+    assertThat(cm.getData().get("application.properties"))
+        .isEqualTo(
+            TenantConfigRenderer.toPropertiesFile(
+                TenantConfigRenderer.render("acme", OperatorHarness.spec("acme"))));
+    Secret generated = h.client.secrets().inNamespace(NS).withName("acme-api-secrets").get();
+    assertThat(generated.getData()).containsKey("pagination-cursor-secret");
+
+    // Workload
+    Deployment d = h.deployment("acme");
+    Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo("ghcr.io/kaleem/api:1.0.0");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/api/health/readiness");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/api/health/liveness");
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    Map<String, String> podAnnotations = d.getSpec().getTemplate().getMetadata().getAnnotations();
+    assertThat(podAnnotations)
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/path", "/actuator/prometheus")
+        .containsKey("kaleem.io/config-hash");
+    Map<String, String> env =
+        c.getEnv().stream()
+            .collect(
+                Collectors.toMap(
+                    e -> e.getName(),
+                    e ->
+                        e.getValue() != null
+                            ? e.getValue()
+                            : e.getValueFrom().getSecretKeyRef().getName()
+                                + "/"
+                                + e.getValueFrom().getSecretKeyRef().getKey()));
+    assertThat(env)
+        .containsEntry("SPRING_CONFIG_IMPORT", "optional:file:/etc/kaleem/application.properties")
+        .containsEntry("MONGODB_URI", "acme-mongo/uri")
+        .containsEntry(
+            "KALEEM_PAGINATION_CURSOR_SECRET", "acme-api-secrets/pagination-cursor-secret");
+    assertThat(d.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
+    Service svc = h.client.services().inNamespace(NS).withName("acme-api").get();
+    assertThat(svc.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+    HorizontalPodAutoscaler hpa =
+        h.client
+            .autoscaling()
+            .v2()
+            .horizontalPodAutoscalers()
+            .inNamespace(NS)
+            .withName("acme-api")
+            .get();
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
+    PodDisruptionBudget pdb =
+        h.client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("acme-api").get();
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    for (HasMetadata o : List.<HasMetadata>of(cm, generated, d, svc, hpa, pdb)) {
+      assertThat(o.getMetadata().getOwnerReferences())
+          .as(o.getKind())
+          .singleElement()
+          .satisfies(
+              (OwnerReference r) -> {
+                assertThat(r.getUid()).isEqualTo(uid);
+                assertThat(r.getKind()).isEqualTo("KaleemTenant");
+                assertThat(r.getController()).isTrue();
+              });
+    }
+
+    // Indexes in the tenant database
+    try (MongoClient mongo = MongoClients.create(h.mongoUri)) {
+      var db = mongo.getDatabase("acme_db");
+      List<String> names = new ArrayList<>();
+      for (String coll : db.listCollectionNames()) {
+        for (Document i : db.getCollection(coll).listIndexes()) {
+          names.add(coll + "." + i.getString("name"));
+        }
+      }
+      assertThat(names)
+          .containsAll(
+              IndexCatalog.defaults().stream().map(i -> i.collection() + "." + i.name()).toList());
+    }
+
+    // A second (and third) reconcile with nothing to do writes nothing.
+    awaitQuiet();
+    h.drainRequests();
+    long before = h.reconciles();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.reconciles() >= before + 2);
+    List<String> writes = h.requests().stream().filter(r -> !r.startsWith("GET ")).toList();
+    assertThat(writes).as("writes during idle reconciles").isEmpty();
+  }
+
+  @Test
+  void specChangesTouchOnlyWhatTheyConcern() throws Exception {
+    h.createMongoSecret("beta-mongo", h.mongoUri);
+    h.create("beta", OperatorHarness.spec("beta"));
+    h.await("beta", t -> h.deployment("beta") != null);
+    h.markAvailable("beta");
+    KaleemTenant ready = h.await("beta", phase(Phase.Ready));
+    String rev1 = ready.getStatus().currentRevision;
+    awaitQuiet();
+    Map<String, String> versions = versions("beta");
+
+    // Autoscaling bounds: only the HPA changes; no new revision.
+    h.editSpec("beta", s -> s.api.autoscaling.maxReplicas = 4);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                h.client
+                        .autoscaling()
+                        .v2()
+                        .horizontalPodAutoscalers()
+                        .inNamespace(NS)
+                        .withName("beta-api")
+                        .get()
+                        .getSpec()
+                        .getMaxReplicas()
+                    == 4);
+    awaitQuiet();
+    Map<String, String> afterHpa = versions("beta");
+    assertThat(afterHpa.get("hpa")).isNotEqualTo(versions.get("hpa"));
+    assertThat(afterHpa)
+        .as("everything but the HPA")
+        .containsAllEntriesOf(without(versions, "hpa"));
+    assertThat(h.get("beta").getStatus().currentRevision).isEqualTo(rev1);
+
+    // The HPA scales the Deployment (through the scale subresource in a cluster).
+    h.client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("beta-api")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(5);
+              return d;
+            });
+    awaitQuiet();
+    afterHpa = versions("beta");
+
+    // Cache settings: the ConfigMap changes and the config hash rolls the pods (new revision).
+    h.editSpec("beta", s -> s.cache.l1.maxSize = 500);
+    KaleemTenant rolled = h.await("beta", t -> !rev1.equals(t.getStatus().currentRevision));
+    assertThat(
+            h.client
+                .configMaps()
+                .inNamespace(NS)
+                .withName("beta-config")
+                .get()
+                .getData()
+                .get("application.properties"))
+        .contains("kaleem.cache.l1.max-size=500");
+    Map<String, String> afterCache = versions("beta");
+    assertThat(afterCache.get("cm")).isNotEqualTo(afterHpa.get("cm"));
+    assertThat(afterCache.get("deploy")).isNotEqualTo(afterHpa.get("deploy"));
+    assertThat(afterCache.get("svc")).isEqualTo(afterHpa.get("svc"));
+    assertThat(afterCache.get("pdb")).isEqualTo(afterHpa.get("pdb"));
+    assertThat(afterCache.get("secret")).isEqualTo(afterHpa.get("secret"));
+    assertThat(rolled.getStatus().phase).isIn(Phase.Progressing, Phase.Ready);
+    assertThat(h.deployment("beta").getSpec().getReplicas())
+        .as("a template change keeps the replicas the HPA chose")
+        .isEqualTo(5);
+  }
+
+  @Test
+  void handEditsOfWhatRunsAreReverted() {
+    h.createMongoSecret("zeta-mongo", h.mongoUri);
+    h.create("zeta", OperatorHarness.spec("zeta"));
+    h.await("zeta", t -> h.deployment("zeta") != null);
+    h.markAvailable("zeta");
+    h.await("zeta", phase(Phase.Ready));
+    String rendered =
+        h.client
+            .configMaps()
+            .inNamespace(NS)
+            .withName("zeta-config")
+            .get()
+            .getData()
+            .get("application.properties");
+
+    // kubectl set image ...
+    h.client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("zeta-api")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+              return d;
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                h.deployment("zeta")
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getImage()
+                    .equals("ghcr.io/kaleem/api:1.0.0"));
+
+    // kubectl edit configmap ...
+    h.client
+        .configMaps()
+        .inNamespace(NS)
+        .withName("zeta-config")
+        .edit(
+            c -> {
+              c.getData().put("application.properties", "kaleem.mongo.auto-index=true\n");
+              return c;
+            });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                rendered.equals(
+                    h.client
+                        .configMaps()
+                        .inNamespace(NS)
+                        .withName("zeta-config")
+                        .get()
+                        .getData()
+                        .get("application.properties")));
+  }
+
+  private static Map<String, String> without(Map<String, String> m, String key) {
+    Map<String, String> c = new java.util.HashMap<>(m);
+    c.remove(key);
+    return c;
+  }
+
+  private static Map<String, String> versions(String t) {
+    var c = h.client;
+    return Map.of(
+        "cm",
+            c.configMaps()
+                .inNamespace(NS)
+                .withName(t + "-config")
+                .get()
+                .getMetadata()
+                .getResourceVersion(),
+        "secret",
+            c.secrets()
+                .inNamespace(NS)
+                .withName(t + "-api-secrets")
+                .get()
+                .getMetadata()
+                .getResourceVersion(),
+        "deploy", h.deployment(t).getMetadata().getResourceVersion(),
+        "svc",
+            c.services()
+                .inNamespace(NS)
+                .withName(t + "-api")
+                .get()
+                .getMetadata()
+                .getResourceVersion(),
+        "hpa",
+            c.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(NS)
+                .withName(t + "-api")
+                .get()
+                .getMetadata()
+                .getResourceVersion(),
+        "pdb",
+            c.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(NS)
+                .withName(t + "-api")
+                .get()
+                .getMetadata()
+                .getResourceVersion());
+  }
+
+  /** Waits until a couple of reconciles pass (status settles after the last change). */
+  static void awaitQuiet() {
+    long now = h.reconciles();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.reconciles() >= now + 3);
+  }
+}
