@@ -1,0 +1,96 @@
+package io.kaleem.api.tenant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kaleem.api.database.CatalogIndexInitializer;
+import io.kaleem.api.database.MongoSettingsProperties;
+import io.kaleem.api.support.StandaloneApp;
+import io.kaleem.crds.config.TenantConfigRenderer;
+import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+/**
+ * The contract with the operator: the file it renders into the tenant ConfigMap is imported by the
+ * API ({@code spring.config.import}) and every key the API owns binds, with nothing left over under
+ * those prefixes.
+ */
+class OperatorRenderedConfigTest {
+
+  @TempDir Path dir;
+
+  static KaleemTenantSpec spec() {
+    KaleemTenantSpec spec = new KaleemTenantSpec();
+    spec.plan = "growth";
+    spec.api.image = "ghcr.io/kaleem/api:1.0.0";
+    spec.database.name = "acme_db";
+    spec.database.secretRef.name = "acme-mongo";
+    return spec;
+  }
+
+  /**
+   * Keys the operator renders for capabilities the API does not have yet: the two-level cache
+   * (L1/L2 sizes, TTLs, warming) and SLO thresholds, which today only become the operator's alert
+   * rules. When the API gains them this list must shrink, or this test fails.
+   */
+  static final Set<String> NOT_YET_CONSUMED_PREFIXES = Set.of("kaleem.cache.", "kaleem.slo.");
+
+  @Test
+  void everyRenderedKeyTheApiOwnsBindsWithNothingLeftOver() {
+    Map<String, String> rendered = TenantConfigRenderer.render("acme", spec());
+    Binder binder = new Binder(new MapConfigurationPropertySource(rendered));
+    var strict = new NoUnboundElementsBindHandler(BindHandler.DEFAULT);
+
+    TenantProperties tenant =
+        binder.bind("kaleem.tenant", Bindable.of(TenantProperties.class), strict).get();
+    assertThat(tenant).isEqualTo(new TenantProperties("acme", "growth"));
+    MongoSettingsProperties mongo =
+        binder.bindOrCreate("kaleem.mongo", Bindable.of(MongoSettingsProperties.class), strict);
+    assertThat(mongo.autoIndex()).isFalse();
+
+    Set<String> unclaimed =
+        rendered.keySet().stream()
+            .filter(k -> !k.startsWith("kaleem.tenant.") && !k.startsWith("kaleem.mongo."))
+            .filter(k -> !k.equals("spring.mongodb.database"))
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(unclaimed)
+        .allSatisfy(
+            k ->
+                assertThat(NOT_YET_CONSUMED_PREFIXES.stream().anyMatch(k::startsWith))
+                    .as("rendered key %s is bound by the API or listed as not yet consumed", k)
+                    .isTrue());
+    assertThat(NOT_YET_CONSUMED_PREFIXES)
+        .allSatisfy(p -> assertThat(unclaimed).anyMatch(k -> k.startsWith(p)));
+  }
+
+  @Test
+  void theApiImportsTheRenderedFileAsTheOperatorMountsIt() throws Exception {
+    Path file = dir.resolve(TenantConfigRenderer.FILE_NAME);
+    Files.writeString(
+        file, TenantConfigRenderer.toPropertiesFile(TenantConfigRenderer.render("acme", spec())));
+    try (StandaloneApp app =
+        StandaloneApp.start(
+            "spring.config.import=file:" + file,
+            "kaleem.mongo.embedded.data-file=",
+            "kaleem.security.demo-users.enabled=false")) {
+      assertThat(app.bean(TenantProperties.class).id()).isEqualTo("acme");
+      assertThat(app.bean(TenantProperties.class).plan()).isEqualTo("growth");
+      assertThat(app.bean(MongoSettingsProperties.class).autoIndex()).isFalse();
+      assertThat(app.context.getBeansOfType(CatalogIndexInitializer.class)).isEmpty();
+      assertThat(app.bean(ReactiveMongoTemplate.class).getMongoDatabase().block().getName())
+          .isEqualTo("acme_db");
+    }
+  }
+}
