@@ -29,6 +29,12 @@ public class CurrentUser {
                     io.kaleem.api.errors.ProblemType.UNAUTHORIZED, "Authentication required")));
   }
 
+  /** The 403 {@code forbidden} problem of an action the caller's role may not take here. */
+  public static io.kaleem.api.errors.ApiException forbidden(String detail) {
+    return new io.kaleem.api.errors.ApiException(
+        io.kaleem.api.errors.ProblemType.FORBIDDEN, detail);
+  }
+
   /** Reads the claims the issuer wrote; the decoder already verified them. */
   public static AuthenticatedUser of(Jwt jwt) {
     var roles = jwt.getClaimAsStringList(AccessTokenIssuer.ROLES);

@@ -34,6 +34,7 @@ class OrderApiTest {
   @Autowired ReactiveMongoTemplate mongo;
   @Autowired RecordedQueries queries;
   @LocalServerPort int port;
+  @Autowired io.kaleem.api.support.Tokens tokens;
   Fixtures fixtures;
   CommerceFixtures commerce;
   String merchant;
@@ -402,7 +403,7 @@ class OrderApiTest {
   void concurrentRequestsWithOneIdempotencyKeyPlaceOneOrderAndReserveOnce() {
     String tea = product("TEA-4", "4", 100);
     Map<String, Object> req = body(customer, tea, 5);
-    WebClient client = WebClient.create("http://localhost:" + port);
+    WebClient client = adminClient();
     List<Tuple2<Integer, String>> results =
         Flux.range(0, 12)
             .flatMap(
@@ -435,7 +436,7 @@ class OrderApiTest {
   @Test
   void fiftyConcurrentOrdersForTheLastTenItemsSellExactlyTen() {
     String last = product("LAST-10", "9.99", 10);
-    WebClient client = WebClient.create("http://localhost:" + port);
+    WebClient client = adminClient();
     List<String> customers =
         IntStream.range(0, 5).mapToObj(i -> commerce.customer("Buyer " + i)).toList();
     List<Integer> statuses =
@@ -463,7 +464,7 @@ class OrderApiTest {
   void failedLinesReleaseWhatOtherLinesReservedUnderContention() {
     String a = product("PAIR-A", "1", 10);
     String b = product("PAIR-B", "1", 10);
-    WebClient client = WebClient.create("http://localhost:" + port);
+    WebClient client = adminClient();
     List<Integer> statuses =
         Flux.range(0, 30)
             .flatMap(
@@ -555,7 +556,7 @@ class OrderApiTest {
     String paid = (String) commerce.order(merchant, customer, tea, 4).get("id");
     status(paid, "PAID").expectStatus().isOk();
     assertThat(commerce.stock(tea)).isEqualTo(6);
-    WebClient client = WebClient.create("http://localhost:" + port);
+    WebClient client = adminClient();
     List<Integer> statuses =
         Flux.range(0, 10)
             .flatMap(
@@ -791,5 +792,13 @@ class OrderApiTest {
         .isEqualTo(PROBLEMS + "validation")
         .jsonPath("$.errors[*].field")
         .value(f -> assertThat(f.toString()).contains(field));
+  }
+
+  /** A client of the running server outside the test client, as the platform admin. */
+  WebClient adminClient() {
+    return WebClient.builder()
+        .baseUrl("http://localhost:" + port)
+        .defaultHeader(org.springframework.http.HttpHeaders.AUTHORIZATION, tokens.admin().bearer())
+        .build();
   }
 }

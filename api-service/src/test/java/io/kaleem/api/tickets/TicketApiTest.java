@@ -31,6 +31,7 @@ class TicketApiTest {
   @Autowired RecordedQueries queries;
   @Autowired TicketService tickets;
   @LocalServerPort int port;
+  @Autowired io.kaleem.api.support.Tokens tokens;
   Fixtures fixtures;
   CommerceFixtures commerce;
   String merchant;
@@ -292,7 +293,7 @@ class TicketApiTest {
   @Test
   void concurrentMessagesAreAllKept() {
     String id = open("Many replies", "first");
-    WebClient client = WebClient.create("http://localhost:" + port);
+    WebClient client = adminClient();
     List<Integer> statuses =
         Flux.range(0, 6)
             .flatMap(
@@ -323,8 +324,11 @@ class TicketApiTest {
     Flux.range(2, 499)
         .concatMap(
             i ->
-                tickets.addMessage(
-                    merchant, id, new TicketRequests.NewMessage(staff, "message " + i)))
+                tickets
+                    .addMessage(merchant, id, new TicketRequests.NewMessage(staff, "message " + i))
+                    .contextWrite(
+                        org.springframework.security.core.context.ReactiveSecurityContextHolder
+                            .withAuthentication(staffAuthentication())))
         .blockLast();
     message(id, customer, "one too many")
         .expectStatus()
@@ -625,5 +629,27 @@ class TicketApiTest {
         .isEqualTo(PROBLEMS + "validation")
         .jsonPath("$.errors[*].field")
         .value(f -> assertThat(f.toString()).contains(field));
+  }
+
+  /** A client of the running server outside the test client, as the platform admin. */
+  WebClient adminClient() {
+    return WebClient.builder()
+        .baseUrl("http://localhost:" + port)
+        .defaultHeader(org.springframework.http.HttpHeaders.AUTHORIZATION, tokens.admin().bearer())
+        .build();
+  }
+
+  /** The staff member's authentication, for calling the service directly. */
+  org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken
+      staffAuthentication() {
+    var jwt =
+        org.springframework.security.oauth2.jwt.Jwt.withTokenValue("direct-call")
+            .header("alg", "ES256")
+            .subject(staff)
+            .claim("roles", List.of("MERCHANT_STAFF"))
+            .claim("mid", merchant)
+            .build();
+    return new org.springframework.security.oauth2.server.resource.authentication
+        .JwtAuthenticationToken(jwt);
   }
 }
