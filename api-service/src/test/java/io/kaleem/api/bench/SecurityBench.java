@@ -99,13 +99,30 @@ public final class SecurityBench {
 
       // Warm both, then alternate rounds so drift on a shared machine hits both alike.
       run(securedUrl, token, 2, concurrency);
-      run(openUrl, null, 2, concurrency);
+      run(openUrl, List.of(), 2, concurrency);
+      // One user per client thread: separate rate-limit buckets, as with real traffic.
+      List<String> perThread = new ArrayList<>();
+      for (int i = 0; i < concurrency; i++) {
+        perThread.add(
+            secured
+                .getBean(AccessTokenIssuer.class)
+                .issue(
+                    new AuthenticatedUser(
+                        new ObjectId().toHexString(),
+                        Role.MERCHANT_OWNER,
+                        merchantOf(securedUrl),
+                        "bench")));
+      }
+      run(securedUrl, perThread, 2, concurrency);
       List<Load> withChain = new ArrayList<>();
+      List<Load> withChainUsers = new ArrayList<>();
       List<Load> withoutChain = new ArrayList<>();
       for (int round = 0; round < 3; round++) {
         withChain.add(run(securedUrl, token, seconds, concurrency));
-        withoutChain.add(run(openUrl, null, seconds, concurrency));
+        withChainUsers.add(run(securedUrl, perThread, seconds, concurrency));
+        withoutChain.add(run(openUrl, List.of(), seconds, concurrency));
       }
+      Load u = median(withChainUsers);
       double jwtMicros = jwtValidation(secured, token);
       double jwtFirstUseMicros = jwtFirstUse(secured, merchantOf(securedUrl));
       double limitMicros = rateLimitCheck(secured);
@@ -116,9 +133,11 @@ public final class SecurityBench {
           """
           | GET /api/v1/merchants/{m}/products/{id} | requests/s | P50 µs | P95 µs | requests |
           |---|---:|---:|---:|---:|
-          | with security chain (JWT + policy + Redis rate limit) | %.0f | %.0f | %.0f | %d |
+          | with security chain (JWT + policy + Redis rate limit), one user for all threads | %.0f | %.0f | %.0f | %d |
+          | with security chain, one user per client thread | %.0f | %.0f | %.0f | %d |
           | security chain removed (bench-only config) | %.0f | %.0f | %.0f | %d |
-          | ratio secured / open | %.2f | %.2f | %.2f | |
+          | ratio secured / open, one user | %.2f | %.2f | %.2f | |
+          | ratio secured / open, one user per thread | %.2f | %.2f | %.2f | |
 
           | operation | µs per call |
           |---|---:|
@@ -131,6 +150,10 @@ public final class SecurityBench {
                   s.p50Micros(),
                   s.p95Micros(),
                   s.requests(),
+                  u.requestsPerSecond(),
+                  u.p50Micros(),
+                  u.p95Micros(),
+                  u.requests(),
                   o.requestsPerSecond(),
                   o.p50Micros(),
                   o.p95Micros(),
@@ -138,6 +161,9 @@ public final class SecurityBench {
                   s.requestsPerSecond() / o.requestsPerSecond(),
                   s.p50Micros() / o.p50Micros(),
                   s.p95Micros() / o.p95Micros(),
+                  u.requestsPerSecond() / o.requestsPerSecond(),
+                  u.p50Micros() / o.p50Micros(),
+                  u.p95Micros() / o.p95Micros(),
                   jwtMicros,
                   jwtFirstUseMicros,
                   limitMicros);
@@ -236,16 +262,25 @@ public final class SecurityBench {
   }
 
   static Load run(String url, String token, int seconds, int concurrency) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+    return run(url, token == null ? List.of() : List.of(token), seconds, concurrency);
+  }
+
+  /** Client thread i sends {@code tokens[i % size]} (none when empty). */
+  static Load run(String url, List<String> tokens, int seconds, int concurrency) throws Exception {
+    List<HttpRequest> requests = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, tokens.size()); i++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+      if (!tokens.isEmpty()) {
+        b.header("Authorization", "Bearer " + tokens.get(i));
+      }
+      requests.add(b.build());
     }
-    HttpRequest request = b.build();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     List<Future<long[]>> workers = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
+      HttpRequest request = requests.get(i % requests.size());
       workers.add(
           pool.submit(
               () -> {
