@@ -15,6 +15,9 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import reactor.core.publisher.Mono;
 
 /**
@@ -95,7 +98,12 @@ class VerifiedTokenCacheTest {
     assertThat(verifications).hasValue(1);
 
     clock.advance(Duration.ofSeconds(2));
-    assertThatThrownBy(() -> cache.decode(token).block()).isInstanceOf(JwtException.class);
+    assertThatThrownBy(() -> cache.decode(token).block()).isInstanceOf(BadJwtException.class);
+    // What the resource server makes of it: invalid_token, answered 401.
+    var manager = new JwtReactiveAuthenticationManager(cache);
+    assertThatThrownBy(
+            () -> manager.authenticate(new BearerTokenAuthenticationToken(token)).block())
+        .isInstanceOf(InvalidBearerTokenException.class);
   }
 
   @Test
