@@ -30,7 +30,9 @@ class DemoDataTest {
     String[] props = {
       "kaleem.mongo.embedded.data-file=" + dir.resolve("demo.mv"),
       "kaleem.demo.products=300",
-      "kaleem.demo.orders-per-merchant=8"
+      "kaleem.demo.orders-per-merchant=8",
+      // The demo sign-in accounts (and their demo-store merchant) are another feature's rows.
+      "kaleem.security.demo-users.enabled=false"
     };
     Map<String, Long> first;
     try (StandaloneApp app = StandaloneApp.start(props)) {
