@@ -45,6 +45,7 @@ public class AuthService {
   private final RateLimiter limiter;
   private final SecurityProperties props;
   private final Clock clock;
+  private final SubscriptionPlans plans;
   private final String dummyHash;
 
   public AuthService(
@@ -54,7 +55,8 @@ public class AuthService {
       RefreshTokens refreshTokens,
       RateLimiter limiter,
       SecurityProperties props,
-      Clock clock) {
+      Clock clock,
+      SubscriptionPlans plans) {
     this.mongo = mongo;
     this.passwords = passwords;
     this.issuer = issuer;
@@ -62,6 +64,7 @@ public class AuthService {
     this.limiter = limiter;
     this.props = props;
     this.clock = clock;
+    this.plans = plans;
     // Compared against when the account does not exist, so both paths cost one hash check.
     this.dummyHash = passwords.encode("not-a-real-password-" + new ObjectId());
   }
@@ -227,19 +230,42 @@ public class AuthService {
     String id = user.getObjectId("_id").toHexString();
     Role role = Role.valueOf(user.getString("role"));
     String merchantId = user.getString("merchantId");
-    String access = issuer.issue(new AuthenticatedUser(id, role, merchantId, null));
+    // Owners and staff are rate-limited at their merchant's subscribed plan.
+    Mono<String> plan =
+        role == Role.MERCHANT_OWNER || role == Role.MERCHANT_STAFF
+            ? plans.codeOf(merchantId).defaultIfEmpty("")
+            : Mono.just("");
     Mono<RefreshTokens.Issued> refresh =
         family == null ? refreshTokens.start(id) : refreshTokens.issue(id, family);
-    return refresh.map(
-        r ->
-            new TokenResponse(
-                access,
-                "Bearer",
-                issuer.lifetimeSeconds(),
-                r.token(),
-                props.jwt().refreshTokenTtl().toSeconds(),
-                new TokenResponse.Account(
-                    id, user.getString("email"), user.getString("name"), role.name(), merchantId)));
+    return plan.zipWith(refresh)
+        .map(
+            t ->
+                response(
+                    user,
+                    id,
+                    role,
+                    merchantId,
+                    issuer.issue(
+                        new AuthenticatedUser(
+                            id, role, merchantId, t.getT1().isEmpty() ? null : t.getT1())),
+                    t.getT2()));
+  }
+
+  private TokenResponse response(
+      Document user,
+      String id,
+      Role role,
+      String merchantId,
+      String access,
+      RefreshTokens.Issued r) {
+    return new TokenResponse(
+        access,
+        "Bearer",
+        issuer.lifetimeSeconds(),
+        r.token(),
+        props.jwt().refreshTokenTtl().toSeconds(),
+        new TokenResponse.Account(
+            id, user.getString("email"), user.getString("name"), role.name(), merchantId));
   }
 
   private Mono<String> hash(String password) {

@@ -16,6 +16,9 @@ import io.kaleem.api.pagination.SortSpec;
 import io.kaleem.api.products.Product;
 import io.kaleem.api.products.ProductStatus;
 import io.kaleem.api.search.SearchText;
+import io.kaleem.api.security.AuthenticatedUser;
+import io.kaleem.api.security.CurrentUser;
+import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,6 +56,11 @@ import reactor.core.publisher.Mono;
  * the order; if a later step fails, the reserved stock is released. The unique index {@code
  * orders_idempotency} decides between concurrent requests with one Idempotency-Key: the loser
  * releases its reservation and answers with the winner's order.
+ *
+ * <p>Ownership: a CUSTOMER caller places orders only for themself ({@code customerId} must be the
+ * token's subject, else 403), lists only their own orders, sees another customer's order as missing
+ * (404), and may only cancel their own PENDING order. Other roles are limited by the route policy
+ * alone.
  */
 @Service
 public class OrderService {
@@ -69,6 +77,7 @@ public class OrderService {
   private final Sequences sequences;
   private final StockLedger stock;
   private final Clock clock;
+  private final CurrentUser currentUser;
 
   OrderService(
       ReactiveMongoTemplate mongo,
@@ -77,7 +86,8 @@ public class OrderService {
       UserLookup users,
       Sequences sequences,
       StockLedger stock,
-      Clock clock) {
+      Clock clock,
+      CurrentUser currentUser) {
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -85,6 +95,7 @@ public class OrderService {
     this.sequences = sequences;
     this.stock = stock;
     this.clock = clock;
+    this.currentUser = currentUser;
   }
 
   /**
@@ -94,13 +105,21 @@ public class OrderService {
    */
   public Mono<PlacedOrder> place(
       String merchantId, OrderRequests.Create req, String idempotencyKey) {
-    return merchants
-        .require(merchantId)
+    return currentUser
+        .require()
+        .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
         .flatMap(
-            m ->
+            scoped ->
                 Mono.defer(
                     () -> {
+                      String m = scoped.merchantId();
                       String customer = Ids.canonical(req.customerId(), "customerId");
+                      if (scoped.caller().is(Role.CUSTOMER)
+                          && !customer.equals(scoped.caller().userId())) {
+                        throw CurrentUser.forbidden(
+                            "A customer places orders only for themself: customerId must be"
+                                + " your own user id");
+                      }
                       List<OrderRequests.Line> lines = canonicalLines(req.items());
                       String hash = requestHash(customer, lines, req);
                       if (idempotencyKey == null) {
@@ -114,13 +133,32 @@ public class OrderService {
                     }));
   }
 
+  /** The order; a customer's view is limited to their own orders (another's is a 404). */
   public Mono<Order> get(String merchantId, String orderId) {
-    return Mono.defer(() -> mongo.findOne(byId(merchantId, orderId), Order.class))
+    return currentUser.require().flatMap(caller -> get(merchantId, orderId, caller));
+  }
+
+  private Mono<Order> get(String merchantId, String orderId, AuthenticatedUser caller) {
+    return Mono.defer(() -> mongo.findOne(byId(merchantId, orderId, caller), Order.class))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("order", orderId)));
   }
 
+  /**
+   * A page of orders. A customer's list is always restricted to their own orders: the {@code
+   * customerId} filter is replaced by the caller's id, whatever was sent.
+   */
   public Mono<Page<Order>> list(String merchantId, OrderListFilter filter, PageParams page) {
-    return merchants.require(merchantId).flatMap(m -> pager.page(listQuery(m, filter), page));
+    return currentUser
+        .require()
+        .flatMap(
+            caller ->
+                merchants
+                    .require(merchantId)
+                    .flatMap(m -> pager.page(listQuery(m, ownFilter(filter, caller)), page)));
+  }
+
+  private static OrderListFilter ownFilter(OrderListFilter f, AuthenticatedUser caller) {
+    return caller.is(Role.CUSTOMER) ? new OrderListFilter(f.status(), caller.userId(), f.q()) : f;
   }
 
   /**
@@ -132,14 +170,34 @@ public class OrderService {
    */
   public Mono<Order> changeStatus(
       String merchantId, String orderId, OrderRequests.StatusChange req) {
-    return get(merchantId, orderId).flatMap(current -> transition(current, req, 1));
+    return currentUser
+        .require()
+        .flatMap(
+            caller -> {
+              boolean customer = caller.is(Role.CUSTOMER);
+              if (customer && req.status() != OrderStatus.CANCELLED) {
+                return Mono.error(
+                    CurrentUser.forbidden("A customer may only cancel their own pending order"));
+              }
+              return get(merchantId, orderId, caller)
+                  .flatMap(current -> transition(current, req, caller, 1));
+            });
   }
 
-  private Mono<Order> transition(Order current, OrderRequests.StatusChange req, int attempt) {
+  private Mono<Order> transition(
+      Order current, OrderRequests.StatusChange req, AuthenticatedUser caller, int attempt) {
     OrderStatus from = current.status();
     OrderStatus to = req.status();
     if (!from.canMoveTo(to)) {
       return Mono.error(illegalTransition(from, to));
+    }
+    if (caller.is(Role.CUSTOMER) && from != OrderStatus.PENDING) {
+      return Mono.error(
+          ApiException.conflict(
+                  "Only a PENDING order can be cancelled by its customer; this one is " + from)
+              .with("currentStatus", from.name())
+              .with("requestedStatus", to.name())
+              .with("allowed", List.of()));
     }
     Instant now = Timestamps.now(clock);
     Query q =
@@ -175,8 +233,8 @@ public class OrderService {
                         ? Mono.error(
                             ApiException.conflict(
                                 "The order is changing concurrently; retry the request"))
-                        : get(current.merchantId(), current.id().toHexString())
-                            .flatMap(fresh -> transition(fresh, req, attempt + 1))));
+                        : get(current.merchantId(), current.id().toHexString(), caller)
+                            .flatMap(fresh -> transition(fresh, req, caller, attempt + 1))));
   }
 
   static ListQuery<Order> listQuery(String merchantId, OrderListFilter f) {
@@ -437,11 +495,17 @@ public class OrderService {
     return s == null || s.isBlank() ? null : s;
   }
 
-  private static Query byId(String merchantId, String orderId) {
+  private static Query byId(String merchantId, String orderId, AuthenticatedUser caller) {
     ObjectId id = Ids.parse(orderId, "orderId");
     String merchant = Ids.canonical(merchantId, "merchantId");
-    return new Query(Criteria.where("_id").is(id).and("merchantId").is(merchant));
+    Criteria c = Criteria.where("_id").is(id).and("merchantId").is(merchant);
+    if (caller.is(Role.CUSTOMER)) {
+      c = c.and("customerId").is(caller.userId());
+    }
+    return new Query(c);
   }
+
+  private record Scoped(String merchantId, AuthenticatedUser caller) {}
 
   private record Priced(List<Order.Item> items, String currency, long subtotal) {}
 }

@@ -29,6 +29,29 @@ public class CurrentUser {
                     io.kaleem.api.errors.ProblemType.UNAUTHORIZED, "Authentication required")));
   }
 
+  /** The subject of in-process work done on the platform's behalf (demo data loading). */
+  public static final String PLATFORM_SUBJECT = "000000000000000000000000";
+
+  /**
+   * A Reactor context in which {@link #get()} is a platform admin: for in-process callers of the
+   * services that serve no request (start-up tasks). Never derived from client input.
+   */
+  public static reactor.util.context.Context asPlatform() {
+    Jwt jwt =
+        Jwt.withTokenValue("in-process")
+            .header("alg", "none")
+            .subject(PLATFORM_SUBJECT)
+            .claim(AccessTokenIssuer.ROLES, java.util.List.of(Role.PLATFORM_ADMIN.name()))
+            .build();
+    return ReactiveSecurityContextHolder.withAuthentication(new JwtAuthenticationToken(jwt));
+  }
+
+  /** The 403 {@code forbidden} problem of an action the caller's role may not take here. */
+  public static io.kaleem.api.errors.ApiException forbidden(String detail) {
+    return new io.kaleem.api.errors.ApiException(
+        io.kaleem.api.errors.ProblemType.FORBIDDEN, detail);
+  }
+
   /** Reads the claims the issuer wrote; the decoder already verified them. */
   public static AuthenticatedUser of(Jwt jwt) {
     var roles = jwt.getClaimAsStringList(AccessTokenIssuer.ROLES);

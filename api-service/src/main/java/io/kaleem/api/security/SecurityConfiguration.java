@@ -59,14 +59,28 @@ class SecurityConfiguration {
     return PasswordEncoderFactories.createDelegatingPasswordEncoder();
   }
 
+  /** Clock skew allowed on {@code exp} and {@code nbf}. */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+  /** The verifying decoder behind a bounded cache of verified tokens. */
   @Bean
   ReactiveJwtDecoder jwtDecoder(JwtKeys keys, SecurityProperties props, Clock clock) {
+    return new VerifiedTokenCache(
+        verifyingDecoder(keys, props, clock),
+        clock,
+        CLOCK_SKEW,
+        props.jwt().verifiedCacheTtl(),
+        props.jwt().verifiedCacheSize());
+  }
+
+  /** Checks signature (ES256, our keys by kid) and claims on every call. */
+  static ReactiveJwtDecoder verifyingDecoder(JwtKeys keys, SecurityProperties props, Clock clock) {
     NimbusReactiveJwtDecoder decoder =
         NimbusReactiveJwtDecoder.withJwkSource(
                 jwt -> Flux.fromIterable(keys.verificationKeys(jwt.getHeader().getKeyID())))
             .jwsAlgorithm(SignatureAlgorithm.ES256)
             .build();
-    JwtTimestampValidator time = new JwtTimestampValidator(Duration.ofSeconds(30));
+    JwtTimestampValidator time = new JwtTimestampValidator(CLOCK_SKEW);
     time.setClock(clock);
     String audience = props.jwt().audience();
     decoder.setJwtValidator(

@@ -28,6 +28,9 @@ public record SecurityProperties(
    * @param devKeyFile where a dev key set is generated and kept when {@code jwkSet} is empty; empty
    *     means an ephemeral in-memory key (tests)
    * @param requireConfiguredKeys refuse to start without {@code jwkSet} (production)
+   * @param verifiedCacheSize most verified access tokens kept per replica (0: verify every request)
+   * @param verifiedCacheTtl longest a verified token is trusted without verifying its signature
+   *     again (also bounded by its {@code exp}); the delay before a removed key stops working
    */
   public record Jwt(
       @DefaultValue("https://api.kaleem.local") String issuer,
@@ -37,7 +40,9 @@ public record SecurityProperties(
       @DefaultValue("") String jwkSet,
       @DefaultValue("") String activeKid,
       @DefaultValue("") String devKeyFile,
-      @DefaultValue("false") boolean requireConfiguredKeys) {}
+      @DefaultValue("false") boolean requireConfiguredKeys,
+      @DefaultValue("10000") long verifiedCacheSize,
+      @DefaultValue("60s") Duration verifiedCacheTtl) {}
 
   /**
    * @param allowedOrigins browser origins allowed to call the API; none by default

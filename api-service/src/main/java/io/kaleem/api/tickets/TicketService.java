@@ -15,6 +15,9 @@ import io.kaleem.api.pagination.PageParams;
 import io.kaleem.api.pagination.SortOption;
 import io.kaleem.api.pagination.SortSpec;
 import io.kaleem.api.search.SearchText;
+import io.kaleem.api.security.AuthenticatedUser;
+import io.kaleem.api.security.CurrentUser;
+import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,6 +42,12 @@ import reactor.core.publisher.Mono;
  * <p>Every change is one {@code findAndModify} conditional on the ticket's {@code version} (and the
  * merchant): a change computed from what was read applies only if nothing changed in between;
  * otherwise it is recomputed from the fresh ticket, a bounded number of times.
+ *
+ * <p>Ownership: a CUSTOMER caller opens tickets only for themself ({@code customerId} must be the
+ * token's subject, no {@code assigneeId}), lists and reads only their own tickets (another's is a
+ * 404), may add messages to and close their own tickets, and may not change anything else. Every
+ * caller but a platform admin writes messages only as themself ({@code authorId} must be the
+ * token's subject, else 403).
  */
 @Service
 public class TicketService {
@@ -60,6 +69,7 @@ public class TicketService {
   private final UserLookup users;
   private final Sequences sequences;
   private final Clock clock;
+  private final CurrentUser currentUser;
 
   TicketService(
       ReactiveMongoTemplate mongo,
@@ -67,24 +77,38 @@ public class TicketService {
       MerchantScope merchants,
       UserLookup users,
       Sequences sequences,
-      Clock clock) {
+      Clock clock,
+      CurrentUser currentUser) {
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
     this.users = users;
     this.sequences = sequences;
     this.clock = clock;
+    this.currentUser = currentUser;
   }
 
   /** Opens a ticket; its first message is the customer's {@code body}. */
   public Mono<Ticket> open(String merchantId, TicketRequests.Create req) {
-    return merchants
-        .require(merchantId)
+    return currentUser
+        .require()
+        .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
         .flatMap(
-            m ->
+            scoped ->
                 Mono.defer(
                     () -> {
+                      String m = scoped.merchantId();
                       String customer = Ids.canonical(req.customerId(), "customerId");
+                      if (scoped.caller().is(Role.CUSTOMER)) {
+                        if (!customer.equals(scoped.caller().userId())) {
+                          throw CurrentUser.forbidden(
+                              "A customer opens tickets only for themself: customerId must be"
+                                  + " your own user id");
+                        }
+                        if (req.assigneeId() != null) {
+                          throw CurrentUser.forbidden("A customer cannot assign a ticket");
+                        }
+                      }
                       String order = canonicalOrNull(req.orderId(), "orderId");
                       String assignee = canonicalOrNull(req.assigneeId(), "assigneeId");
                       return users
@@ -100,13 +124,34 @@ public class TicketService {
                     }));
   }
 
+  /** The ticket; a customer's view is limited to their own tickets (another's is a 404). */
   public Mono<Ticket> get(String merchantId, String ticketId) {
-    return Mono.defer(() -> mongo.findOne(byId(merchantId, ticketId), Ticket.class))
+    return currentUser.require().flatMap(caller -> get(merchantId, ticketId, caller));
+  }
+
+  private Mono<Ticket> get(String merchantId, String ticketId, AuthenticatedUser caller) {
+    return Mono.defer(() -> mongo.findOne(byId(merchantId, ticketId, caller), Ticket.class))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("ticket", ticketId)));
   }
 
+  /**
+   * A page of tickets. A customer's list is always restricted to their own tickets: the {@code
+   * customerId} filter is replaced by the caller's id, whatever was sent.
+   */
   public Mono<Page<Ticket>> list(String merchantId, TicketListFilter filter, PageParams page) {
-    return merchants.require(merchantId).flatMap(m -> pager.page(listQuery(m, filter), page));
+    return currentUser
+        .require()
+        .flatMap(
+            caller ->
+                merchants
+                    .require(merchantId)
+                    .flatMap(m -> pager.page(listQuery(m, ownFilter(filter, caller)), page)));
+  }
+
+  private static TicketListFilter ownFilter(TicketListFilter f, AuthenticatedUser caller) {
+    return caller.is(Role.CUSTOMER)
+        ? new TicketListFilter(f.status(), f.priority(), f.assigneeId(), caller.userId(), f.q())
+        : f;
   }
 
   /** Changes subject, priority or assignee ({@code ""} unassigns); a closed ticket is a 409. */
@@ -127,7 +172,15 @@ public class TicketService {
                 () ->
                     users.requireAgentOf(
                         Ids.canonical(merchantId, "merchantId"), assignee, "assigneeId"));
-    return get(merchantId, ticketId)
+    return currentUser
+        .require()
+        .flatMap(
+            caller ->
+                caller.is(Role.CUSTOMER)
+                    ? Mono.error(
+                        CurrentUser.forbidden(
+                            "A customer cannot change a ticket's subject, priority or assignee"))
+                    : get(merchantId, ticketId, caller))
         .flatMap(
             t ->
                 assigneeCheck.then(
@@ -161,7 +214,18 @@ public class TicketService {
    */
   public Mono<Ticket> addMessage(
       String merchantId, String ticketId, TicketRequests.NewMessage req) {
-    return withoutMessages(merchantId, ticketId)
+    return currentUser
+        .require()
+        .flatMap(
+            caller -> {
+              String author = Ids.canonical(req.authorId(), "authorId");
+              if (!caller.is(Role.PLATFORM_ADMIN) && !author.equals(caller.userId())) {
+                return Mono.error(
+                    CurrentUser.forbidden(
+                        "A message is written as its sender: authorId must be your own user id"));
+              }
+              return withoutMessages(merchantId, ticketId, caller);
+            })
         .flatMap(
             t -> {
               String author = Ids.canonical(req.authorId(), "authorId");
@@ -200,15 +264,25 @@ public class TicketService {
                         }
                         return u;
                       },
-                      fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString()),
+                      fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString(), null),
                       1));
             });
   }
 
-  /** Moves the ticket to another status as its machine allows (409 otherwise). */
+  /**
+   * Moves the ticket to another status as its machine allows (409 otherwise). A customer may only
+   * close their own ticket (any other status is a 403; replying reopens a resolved one).
+   */
   public Mono<Ticket> changeStatus(
       String merchantId, String ticketId, TicketRequests.StatusChange req) {
-    return get(merchantId, ticketId)
+    return currentUser
+        .require()
+        .flatMap(
+            caller ->
+                caller.is(Role.CUSTOMER) && req.status() != TicketStatus.CLOSED
+                    ? Mono.error(
+                        CurrentUser.forbidden("A customer may only close their own ticket"))
+                    : get(merchantId, ticketId, caller))
         .flatMap(
             t ->
                 change(
@@ -254,7 +328,7 @@ public class TicketService {
    * to refuse the change.
    */
   private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute, int attempt) {
-    return change(read, compute, t -> get(t.merchantId(), t.id().toHexString()), attempt);
+    return change(read, compute, t -> get(t.merchantId(), t.id().toHexString(), null), attempt);
   }
 
   /**
@@ -294,10 +368,11 @@ public class TicketService {
   }
 
   /** The ticket without its messages (every other field, {@code messageCount} included). */
-  private Mono<Ticket> withoutMessages(String merchantId, String ticketId) {
+  private Mono<Ticket> withoutMessages(
+      String merchantId, String ticketId, AuthenticatedUser caller) {
     return Mono.defer(
             () -> {
-              Query q = byId(merchantId, ticketId);
+              Query q = byId(merchantId, ticketId, caller);
               q.fields().exclude("messages");
               return mongo.findOne(q, Ticket.class);
             })
@@ -403,9 +478,19 @@ public class TicketService {
     return id == null ? null : Ids.canonical(id, field);
   }
 
-  private static Query byId(String merchantId, String ticketId) {
+  /**
+   * The ticket of this merchant; for a CUSTOMER {@code caller}, only if it is theirs. A null caller
+   * is an internal re-read of a ticket already found for the caller.
+   */
+  private static Query byId(String merchantId, String ticketId, AuthenticatedUser caller) {
     ObjectId id = Ids.parse(ticketId, "ticketId");
     String merchant = Ids.canonical(merchantId, "merchantId");
-    return new Query(Criteria.where("_id").is(id).and("merchantId").is(merchant));
+    Criteria c = Criteria.where("_id").is(id).and("merchantId").is(merchant);
+    if (caller != null && caller.is(Role.CUSTOMER)) {
+      c = c.and("customerId").is(caller.userId());
+    }
+    return new Query(c);
   }
+
+  private record Scoped(String merchantId, AuthenticatedUser caller) {}
 }

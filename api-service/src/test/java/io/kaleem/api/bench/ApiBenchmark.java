@@ -4,11 +4,17 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import com.mongodb.reactivestreams.client.MongoCollection;
+import com.nimbusds.jose.jwk.JWKSet;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.kaleem.api.pagination.CursorMint;
 import io.kaleem.api.products.ProductBenchAccess;
 import io.kaleem.api.search.SearchText;
+import io.kaleem.api.security.AccessTokenIssuer;
+import io.kaleem.api.security.AuthenticatedUser;
+import io.kaleem.api.security.JwtKeys;
+import io.kaleem.api.security.Role;
+import io.kaleem.api.security.SecurityProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -33,6 +40,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,6 +54,26 @@ public final class ApiBenchmark {
   static final String SECRET = "bench-cursor-secret-0123456789abcdef";
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** The key set the API under test verifies with; the bench signs admin tokens with it. */
+  static final String JWKS = new JWKSet(JwtKeys.generate("bench")).toString(false);
+
+  static final AccessTokenIssuer ISSUER = issuer();
+
+  /** Minted afresh per phase: a run can outlast one access token's 15 minutes. */
+  static volatile String bearer = mint();
+
+  static AccessTokenIssuer issuer() {
+    SecurityProperties props =
+        new Binder(new MapConfigurationPropertySource(Map.of("kaleem.security.jwt.jwk-set", JWKS)))
+            .bindOrCreate("kaleem.security", SecurityProperties.class);
+    return new AccessTokenIssuer(JwtKeys.from(props.jwt()), props, Clock.systemUTC());
+  }
+
+  static String mint() {
+    return ISSUER.issue(
+        new AuthenticatedUser(new ObjectId().toHexString(), Role.PLATFORM_ADMIN, null, null));
+  }
 
   public static void main(String[] args) throws Exception {
     Path jar = Path.of(args[0]);
@@ -69,13 +98,15 @@ public final class ApiBenchmark {
     MongoServer embedded = null;
     String uri = external;
     if (uri == null || uri.isBlank()) {
-      embedded = new MongoServer(new H2Backend(work.resolve("bench.mv").toString()));
+      embedded = new MongoServer(new MemoryBackend());
       uri = embedded.bindAndGetConnectionString();
     }
     String server =
         external != null && !external.isBlank()
             ? "real MongoDB (MONGODB_URI)"
-            : "embedded mongo-java-server (scans; does not use non-unique indexes)";
+            : "in-process mongo-java-server, memory backend (scans every query: it records"
+                + " non-unique indexes but does not use them, so depth figures say nothing about"
+                + " index seeks; set MONGODB_URI to a real MongoDB for those)";
     report.note("Database for sections 2-3: " + server);
     String database = "bench" + System.currentTimeMillis();
     ObjectId merchant = new ObjectId();
@@ -97,7 +128,8 @@ public final class ApiBenchmark {
           Map.of(
               "MONGODB_URI", uri,
               "KALEEM_DATABASE", database,
-              "KALEEM_PAGINATION_CURSOR_SECRET", SECRET);
+              "KALEEM_PAGINATION_CURSOR_SECRET", SECRET,
+              "KALEEM_JWT_JWKS", JWKS);
       try (ApiProcess api = ApiProcess.start(jar, 18081, env)) {
         report.row(
             "ready with " + products + " products (indexes ensured)", ms(api.readyAfter), "");
@@ -133,6 +165,7 @@ public final class ApiBenchmark {
                 "&after="
                     + URLEncoder.encode(mint.cursorAt(query, null, row), StandardCharsets.UTF_8);
           }
+          bearer = mint();
           double median = medianMs(url, 15);
           if (depth == 0) {
             depth0 = median;
@@ -154,6 +187,7 @@ public final class ApiBenchmark {
             List.of(
                 Map.entry("GET /api/v1/merchants/{m}/products?limit=20", base + "?limit=20"),
                 Map.entry("GET /api/v1/merchants/{m}/products/{id}", base + "/" + id))) {
+          bearer = mint();
           Load load = Load.run(target.getValue(), 8, Duration.ofSeconds(loadSeconds));
           report.row(
               target.getKey() + " (8 clients, " + loadSeconds + " s)",
@@ -219,7 +253,10 @@ public final class ApiBenchmark {
 
   static HttpResponse<String> get(String url) throws IOException, InterruptedException {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + bearer)
+            .timeout(Duration.ofSeconds(60))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

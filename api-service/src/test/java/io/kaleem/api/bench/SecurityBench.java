@@ -99,14 +99,32 @@ public final class SecurityBench {
 
       // Warm both, then alternate rounds so drift on a shared machine hits both alike.
       run(securedUrl, token, 2, concurrency);
-      run(openUrl, null, 2, concurrency);
+      run(openUrl, List.of(), 2, concurrency);
+      // One user per client thread: separate rate-limit buckets, as with real traffic.
+      List<String> perThread = new ArrayList<>();
+      for (int i = 0; i < concurrency; i++) {
+        perThread.add(
+            secured
+                .getBean(AccessTokenIssuer.class)
+                .issue(
+                    new AuthenticatedUser(
+                        new ObjectId().toHexString(),
+                        Role.MERCHANT_OWNER,
+                        merchantOf(securedUrl),
+                        "bench")));
+      }
+      run(securedUrl, perThread, 2, concurrency);
       List<Load> withChain = new ArrayList<>();
+      List<Load> withChainUsers = new ArrayList<>();
       List<Load> withoutChain = new ArrayList<>();
       for (int round = 0; round < 3; round++) {
         withChain.add(run(securedUrl, token, seconds, concurrency));
-        withoutChain.add(run(openUrl, null, seconds, concurrency));
+        withChainUsers.add(run(securedUrl, perThread, seconds, concurrency));
+        withoutChain.add(run(openUrl, List.of(), seconds, concurrency));
       }
+      Load u = median(withChainUsers);
       double jwtMicros = jwtValidation(secured, token);
+      double jwtFirstUseMicros = jwtFirstUse(secured, merchantOf(securedUrl));
       double limitMicros = rateLimitCheck(secured);
 
       Load s = median(withChain);
@@ -115,13 +133,16 @@ public final class SecurityBench {
           """
           | GET /api/v1/merchants/{m}/products/{id} | requests/s | P50 µs | P95 µs | requests |
           |---|---:|---:|---:|---:|
-          | with security chain (JWT + policy + Redis rate limit) | %.0f | %.0f | %.0f | %d |
+          | with security chain (JWT + policy + Redis rate limit), one user for all threads | %.0f | %.0f | %.0f | %d |
+          | with security chain, one user per client thread | %.0f | %.0f | %.0f | %d |
           | security chain removed (bench-only config) | %.0f | %.0f | %.0f | %d |
-          | ratio secured / open | %.2f | %.2f | %.2f | |
+          | ratio secured / open, one user | %.2f | %.2f | %.2f | |
+          | ratio secured / open, one user per thread | %.2f | %.2f | %.2f | |
 
           | operation | µs per call |
           |---|---:|
-          | JWT validation (NimbusReactiveJwtDecoder, ES256 + validators) | %.1f |
+          | JWT decode of a token seen before (verified-token cache hit) | %.1f |
+          | JWT decode of a new token (cache miss: ES256 + validators + cache insert) | %.1f |
           | rate-limit check (Bucket4j CAS on Redis 127.0.0.1, round trip) | %.1f |
           """
               .formatted(
@@ -129,6 +150,10 @@ public final class SecurityBench {
                   s.p50Micros(),
                   s.p95Micros(),
                   s.requests(),
+                  u.requestsPerSecond(),
+                  u.p50Micros(),
+                  u.p95Micros(),
+                  u.requests(),
                   o.requestsPerSecond(),
                   o.p50Micros(),
                   o.p95Micros(),
@@ -136,7 +161,11 @@ public final class SecurityBench {
                   s.requestsPerSecond() / o.requestsPerSecond(),
                   s.p50Micros() / o.p50Micros(),
                   s.p95Micros() / o.p95Micros(),
+                  u.requestsPerSecond() / o.requestsPerSecond(),
+                  u.p50Micros() / o.p50Micros(),
+                  u.p95Micros() / o.p95Micros(),
                   jwtMicros,
+                  jwtFirstUseMicros,
                   limitMicros);
       String header =
           "# Security overhead, "
@@ -233,16 +262,25 @@ public final class SecurityBench {
   }
 
   static Load run(String url, String token, int seconds, int concurrency) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+    return run(url, token == null ? List.of() : List.of(token), seconds, concurrency);
+  }
+
+  /** Client thread i sends {@code tokens[i % size]} (none when empty). */
+  static Load run(String url, List<String> tokens, int seconds, int concurrency) throws Exception {
+    List<HttpRequest> requests = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, tokens.size()); i++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+      if (!tokens.isEmpty()) {
+        b.header("Authorization", "Bearer " + tokens.get(i));
+      }
+      requests.add(b.build());
     }
-    HttpRequest request = b.build();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     List<Future<long[]>> workers = new ArrayList<>();
     long start = System.nanoTime();
     for (int i = 0; i < concurrency; i++) {
+      HttpRequest request = requests.get(i % requests.size());
       workers.add(
           pool.submit(
               () -> {
@@ -294,6 +332,28 @@ public final class SecurityBench {
       decoder.decode(token).block();
     }
     return (System.nanoTime() - t0) / 1e3 / n;
+  }
+
+  /** Decodes distinct tokens once each: every call misses the cache and verifies the signature. */
+  static double jwtFirstUse(ConfigurableApplicationContext app, String merchantId) {
+    ReactiveJwtDecoder decoder = app.getBean(ReactiveJwtDecoder.class);
+    AccessTokenIssuer issuer = app.getBean(AccessTokenIssuer.class);
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      tokens.add(
+          issuer.issue(
+              new AuthenticatedUser(
+                  new ObjectId().toHexString(), Role.MERCHANT_OWNER, merchantId, "bench")));
+    }
+    for (String t : tokens.subList(0, 1_000)) {
+      decoder.decode(t).block();
+    }
+    List<String> measured = tokens.subList(1_000, tokens.size());
+    long t0 = System.nanoTime();
+    for (String t : measured) {
+      decoder.decode(t).block();
+    }
+    return (System.nanoTime() - t0) / 1e3 / measured.size();
   }
 
   static double rateLimitCheck(ConfigurableApplicationContext app) {

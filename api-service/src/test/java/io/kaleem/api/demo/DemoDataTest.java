@@ -31,7 +31,7 @@ class DemoDataTest {
       "kaleem.mongo.embedded.data-file=" + dir.resolve("demo.mv"),
       "kaleem.demo.products=300",
       "kaleem.demo.orders-per-merchant=8",
-      // The sign-in demo accounts (auth.DemoUsers) have their own test; count the tenant alone.
+      // The demo sign-in accounts (and their demo-store merchant) are another feature's rows.
       "kaleem.security.demo-users.enabled=false"
     };
     Map<String, Long> first;

@@ -324,8 +324,11 @@ class TicketApiTest {
     Flux.range(2, 499)
         .concatMap(
             i ->
-                tickets.addMessage(
-                    merchant, id, new TicketRequests.NewMessage(staff, "message " + i)))
+                tickets
+                    .addMessage(merchant, id, new TicketRequests.NewMessage(staff, "message " + i))
+                    .contextWrite(
+                        org.springframework.security.core.context.ReactiveSecurityContextHolder
+                            .withAuthentication(staffAuthentication())))
         .blockLast();
     message(id, customer, "one too many")
         .expectStatus()
@@ -626,5 +629,19 @@ class TicketApiTest {
         .isEqualTo(PROBLEMS + "validation")
         .jsonPath("$.errors[*].field")
         .value(f -> assertThat(f.toString()).contains(field));
+  }
+
+  /** The staff member's authentication, for calling the service directly. */
+  org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken
+      staffAuthentication() {
+    var jwt =
+        org.springframework.security.oauth2.jwt.Jwt.withTokenValue("direct-call")
+            .header("alg", "ES256")
+            .subject(staff)
+            .claim("roles", List.of("MERCHANT_STAFF"))
+            .claim("mid", merchant)
+            .build();
+    return new org.springframework.security.oauth2.server.resource.authentication
+        .JwtAuthenticationToken(jwt);
   }
 }
