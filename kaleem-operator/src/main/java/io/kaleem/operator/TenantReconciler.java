@@ -158,10 +158,13 @@ public class TenantReconciler
     String specConfig = ConfigResources.propertiesFile(t, spec);
     WorkloadResources.Template specTemplate =
         WorkloadResources.podTemplate(t, spec, Applier.sha256(specConfig).substring(0, 16));
+    // Only a revision the operator actually rolled back stays rolled back: with autoRollback off a
+    // failed revision is recorded but left running, and must not be reverted on the next pass.
     boolean rolledBack =
         specTemplate.revision().equals(st.failedRevision)
             && st.lastGoodSpec != null
-            && !specTemplate.revision().equals(st.lastGoodRevision);
+            && !specTemplate.revision().equals(st.lastGoodRevision)
+            && specTemplate.revision().equals(lastRolledBackRevision(st));
     KaleemTenantSpec effective = rolledBack ? st.lastGoodSpec : spec;
 
     // 5. Configuration and workload.
@@ -228,7 +231,7 @@ public class TenantReconciler
     // 7. Alert rules, where prometheus-operator is installed.
     next = min(next, reconcileMonitoring(t, spec, verdicts));
 
-    Phase phase = phase(st, verdicts, specTemplate.revision(), rolledBack, spec);
+    Phase phase = phase(st, verdicts, specTemplate.revision(), rolledBack);
     return finish(t, ctx, before, st, verdicts, phase, generation, now, next);
   }
 
@@ -390,21 +393,20 @@ public class TenantReconciler
         : r.retryAfter();
   }
 
+  private static String lastRolledBackRevision(KaleemTenantStatus st) {
+    return st.rollbackHistory.isEmpty()
+        ? null
+        : st.rollbackHistory.get(st.rollbackHistory.size() - 1).from;
+  }
+
   private Phase phase(
-      KaleemTenantStatus st,
-      List<Verdict> verdicts,
-      String specRevision,
-      boolean rolledBack,
-      KaleemTenantSpec spec) {
+      KaleemTenantStatus st, List<Verdict> verdicts, String specRevision, boolean rolledBack) {
     if (rolledBack) {
       return Phase.RolledBack;
     }
     if (specRevision.equals(st.failedRevision) && !specRevision.equals(st.lastGoodRevision)) {
-      boolean auto = spec.rollout == null || !Boolean.FALSE.equals(spec.rollout.autoRollback);
-      if (st.lastGoodRevision == null || st.lastGoodSpec == null) {
-        return Phase.Failed;
-      }
-      return auto ? Phase.RolledBack : Phase.Degraded;
+      // A failed revision still running: nothing to go back to, or automatic rollback is off.
+      return st.lastGoodRevision == null || st.lastGoodSpec == null ? Phase.Failed : Phase.Degraded;
     }
     Verdict db = get(verdicts, Conditions.DATABASE_READY);
     Verdict idx = get(verdicts, Conditions.INDEXES_READY);

@@ -237,6 +237,15 @@ class RollbackTest {
     assertThat(t.getStatus().rollbackHistory).isEmpty();
     assertThat(image("iota")).isEqualTo("ghcr.io/kaleem/api:1.4.0");
     assertThat(h.hasEvent("iota", "RolloutFailed")).isTrue();
+
+    // Later passes (resync, deployment events) leave the failed revision running, too.
+    long seen = h.reconciles();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> h.reconciles() >= seen + 2);
+    assertThat(image("iota")).isEqualTo("ghcr.io/kaleem/api:1.4.0");
+    assertThat(h.get("iota")).matches(phase(Phase.Degraded));
+    assertThat(h.get("iota").getStatus().rollbackHistory).isEmpty();
   }
 
   @Test
