@@ -149,7 +149,6 @@ class DemoDataLoader implements StartupTask {
   }
 
   private Mono<Void> load() {
-    Random random = new Random(7);
     return Flux.concat(
             plans.create(plan("basic", "أساسي", "Basic", "99", 500, 60, 2)),
             plans.create(plan("pro", "احترافي", "Pro", "299", 5_000, 300, 10)),
@@ -178,7 +177,9 @@ class DemoDataLoader implements StartupTask {
                             customers()
                                 .flatMap(
                                     customers ->
-                                        Flux.concat(
+                                        // The merchants load side by side, each with its own
+                                        // seeded generator so the data stays the same run to run.
+                                        Flux.merge(
                                                 merchant(
                                                     "kaleem-store",
                                                     "متجر كليم",
@@ -187,7 +188,7 @@ class DemoDataLoader implements StartupTask {
                                                     properties.products() * 2 / 3,
                                                     customers,
                                                     agent.id().toHexString(),
-                                                    random),
+                                                    new Random(11)),
                                                 merchant(
                                                     "riyadh-lights",
                                                     "أضواء الرياض",
@@ -196,7 +197,7 @@ class DemoDataLoader implements StartupTask {
                                                     properties.products() / 6,
                                                     customers,
                                                     agent.id().toHexString(),
-                                                    random),
+                                                    new Random(12)),
                                                 merchant(
                                                     "jeddah-coffee",
                                                     "قهوة جدة",
@@ -205,7 +206,7 @@ class DemoDataLoader implements StartupTask {
                                                     properties.products() / 6,
                                                     customers,
                                                     agent.id().toHexString(),
-                                                    random))
+                                                    new Random(13)))
                                             .then())));
   }
 

@@ -11,4 +11,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("kaleem.demo")
 public record DemoDataProperties(
-    @DefaultValue("3000") int products, @DefaultValue("40") int ordersPerMerchant) {}
+    @DefaultValue("3000") int products, @DefaultValue("20") int ordersPerMerchant) {}

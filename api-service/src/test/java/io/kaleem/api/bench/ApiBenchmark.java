@@ -88,7 +88,7 @@ public final class ApiBenchmark {
       try (ApiProcess api =
           ApiProcess.start(
               jar, 18080, Map.of("KALEEM_DATA_FILE", work.resolve("cold.mv").toString()))) {
-        report.row("ready after `java -jar` (" + run + ")", ms(api.readyAfter), "target < 10 s");
+        report.row("ready after `make run` (" + run + ")", ms(api.readyAfter), "target < 10 s");
         report.row("RSS after start (" + run + ")", mib(api.rssKb()), "target < 400 MiB");
       }
     }
@@ -330,13 +330,10 @@ public final class ApiBenchmark {
     }
 
     static ApiProcess start(Path jar, int port, Map<String, String> env) throws Exception {
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "@api-service/run.jvmopts",
-              "-jar",
-              jar.toString(),
-              "--server.port=" + port);
+      // As `make run` starts it: scripts/run-api.sh execs java on the extracted jar with its
+      // class-data-sharing archive (made before the clock starts, as once per build).
+      ProcessBuilder pb = new ProcessBuilder("bash", "scripts/run-api.sh", "--server.port=" + port);
+      pb.environment().put("API_JAR", jar.toString());
       pb.environment().putAll(env);
       pb.redirectErrorStream(true);
       pb.redirectOutput(Files.createTempFile("kaleem-api", ".log").toFile());
