@@ -6,11 +6,8 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.kaleem.api.security.SecurityProperties;
 import io.lettuce.core.ClientOptions;
@@ -57,7 +54,6 @@ public class RateLimiter implements DisposableBean {
   private final RedisClient client;
   private final Cache<String, Bucket> local =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
-  private final Cache<String, AsyncBucketProxy> remoteBuckets;
   private final AtomicBoolean degraded = new AtomicBoolean(false);
   private final AtomicBoolean connecting = new AtomicBoolean(false);
   private final AtomicLong lastAttempt =
@@ -67,11 +63,6 @@ public class RateLimiter implements DisposableBean {
 
   public RateLimiter(SecurityProperties props) {
     this.cfg = props.rateLimit();
-    this.remoteBuckets =
-        Caffeine.newBuilder()
-            .expireAfterAccess(cfg.window().multipliedBy(2))
-            .maximumSize(100_000)
-            .build();
     this.client = RedisClient.create();
     client.setOptions(
         ClientOptions.builder()
@@ -102,30 +93,28 @@ public class RateLimiter implements DisposableBean {
       return Mono.fromSupplier(() -> locally(fullKey, perWindow));
     }
     CompletableFuture<ConsumptionProbe> probe =
-        remoteBuckets
-            .get(fullKey, k -> remoteBucket(proxies, k, perWindow))
+        proxies
+            .builder()
+            .build(
+                fullKey.getBytes(StandardCharsets.UTF_8),
+                () -> CompletableFuture.completedFuture(configuration(perWindow)))
             .tryConsumeAndReturnRemaining(1);
-    if (probe.isDone() && !probe.isCompletedExceptionally()) {
-      // Answered from the bucket's local share (sync tolerance): still on the request's thread.
-      return Mono.just(sharedResult(probe.join(), perWindow));
-    }
     // Continue off Lettuce's I/O thread: the rest of the request must never run on it.
     return Mono.fromFuture(probe)
         .timeout(cfg.redisTimeout())
         .publishOn(Schedulers.parallel())
-        .map(p -> sharedResult(p, perWindow))
+        .map(
+            p -> {
+              if (degraded.compareAndSet(true, false)) {
+                log.info("Rate limits are shared through Redis again");
+              }
+              return result(p, perWindow);
+            })
         .onErrorResume(
             e -> {
               degradedOnce(e);
               return Mono.just(locally(fullKey, perWindow));
             });
-  }
-
-  private Result sharedResult(ConsumptionProbe p, long perWindow) {
-    if (degraded.compareAndSet(true, false)) {
-      log.info("Rate limits are shared through Redis again");
-    }
-    return result(p, perWindow);
   }
 
   /** Whether the last check went to the in-memory buckets. */
@@ -150,25 +139,6 @@ public class RateLimiter implements DisposableBean {
 
   private static long seconds(long nanos) {
     return (nanos + 999_999_999L) / 1_000_000_000L;
-  }
-
-  /**
-   * One proxy per bucket, kept between requests: Bucket4j's optimizations hold their local state in
-   * it. Large buckets reconcile with Redis after a share of their tokens (delaying); small ones go
-   * to Redis on every request.
-   */
-  private AsyncBucketProxy remoteBucket(
-      AsyncProxyManager<byte[]> proxies, String key, long perWindow) {
-    long unsynchronized = cfg.unsynchronizedTokens(perWindow);
-    var builder = proxies.builder();
-    if (unsynchronized >= 1) {
-      builder =
-          builder.withOptimization(
-              Optimizations.delaying(new DelayParameters(unsynchronized, cfg.syncInterval())));
-    }
-    return builder.build(
-        key.getBytes(StandardCharsets.UTF_8),
-        () -> CompletableFuture.completedFuture(configuration(perWindow)));
   }
 
   private BucketConfiguration configuration(long perWindow) {
@@ -237,8 +207,6 @@ public class RateLimiter implements DisposableBean {
                               cfg.window().multipliedBy(2)))
                       .build()
                       .asAsync();
-              // Proxies of the previous connection would keep talking to a closed one.
-              remoteBuckets.invalidateAll();
               if (degraded.compareAndSet(true, false)) {
                 log.info("Rate limits are shared through Redis again");
               }

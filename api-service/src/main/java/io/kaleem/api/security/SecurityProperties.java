@@ -54,12 +54,6 @@ public record SecurityProperties(
    * ({@code plan} claim, else {@code defaultPlan}; platform admins use the {@code platform} plan),
    * anonymous callers per client IP; {@code /api/v1/auth/**} per IP at {@code auth}; login attempts
    * per account at {@code loginPerAccount}.
-   *
-   * <p>{@code syncTolerance}: the share of a bucket each replica may consume from a local copy
-   * before it reconciles with Redis (Bucket4j's delaying optimization), also reconciled at least
-   * every {@code syncInterval}. A budget can be overrun by at most that share per replica; buckets
-   * too small for one such token (the auth and login limits, small plans) go to Redis on every
-   * request.
    */
   public record RateLimit(
       @DefaultValue("true") boolean enabled,
@@ -71,25 +65,7 @@ public record SecurityProperties(
       @DefaultValue("5") long loginPerAccount,
       @DefaultValue("free") String defaultPlan,
       @DefaultValue Map<String, Long> plans,
-      @DefaultValue("250ms") Duration redisTimeout,
-      @DefaultValue("0.02") double syncTolerance,
-      @DefaultValue("250ms") Duration syncInterval) {
-
-    public RateLimit {
-      if (syncTolerance < 0 || syncTolerance > 0.5) {
-        throw new IllegalArgumentException(
-            "kaleem.security.rate-limit.sync-tolerance must be between 0 and 0.5, was "
-                + syncTolerance);
-      }
-    }
-
-    /**
-     * Tokens one replica may take from a bucket of {@code perWindow} before it reconciles with
-     * Redis; 0 means every request goes to Redis.
-     */
-    public long unsynchronizedTokens(long perWindow) {
-      return (long) Math.floor(perWindow * syncTolerance);
-    }
+      @DefaultValue("250ms") Duration redisTimeout) {
 
     /** Requests per window for a plan; unknown plans get the default plan's rate. */
     public long forPlan(String plan) {
