@@ -46,7 +46,7 @@ class IndexDriftTest {
 
   @Test
   void driftIsRepairedOrReportedPerPolicy() {
-    int catalog = IndexCatalog.defaults().size();
+    int catalog = IndexCatalog.all().size();
     h.createMongoSecret("idx-mongo", h.mongoUri);
     KaleemTenantSpec spec = OperatorHarness.spec("idx");
     KaleemTenantSpec.Index extra = new KaleemTenantSpec.Index();

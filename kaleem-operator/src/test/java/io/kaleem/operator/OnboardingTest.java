@@ -72,8 +72,8 @@ class OnboardingTest {
             "DeploymentAvailable=True",
             "RolloutHealthy=True",
             "MonitoringReady=False");
-    assertThat(t.getStatus().indexes.managed).isEqualTo(IndexCatalog.defaults().size());
-    assertThat(t.getStatus().indexes.created).isEqualTo(IndexCatalog.defaults().size());
+    assertThat(t.getStatus().indexes.managed).isEqualTo(IndexCatalog.all().size());
+    assertThat(t.getStatus().indexes.created).isEqualTo(IndexCatalog.all().size());
     assertThat(t.getStatus().lastGoodRevision).isEqualTo(t.getStatus().currentRevision);
 
     // Config: exactly what the renderer makes, in the file the API imports.
@@ -155,7 +155,15 @@ class OnboardingTest {
       }
       assertThat(names)
           .containsAll(
-              IndexCatalog.defaults().stream().map(i -> i.collection() + "." + i.name()).toList());
+              IndexCatalog.all().stream().map(i -> i.collection() + "." + i.name()).toList());
+      Document expiry = null;
+      for (Document i : db.getCollection("refresh_tokens").listIndexes()) {
+        if ("refresh_tokens_expiry".equals(i.getString("name"))) {
+          expiry = i;
+        }
+      }
+      assertThat(expiry).isNotNull();
+      assertThat(((Number) expiry.get("expireAfterSeconds")).longValue()).isZero();
     }
 
     // A second (and third) reconcile with nothing to do writes nothing.

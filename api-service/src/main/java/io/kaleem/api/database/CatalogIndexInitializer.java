@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 /**
- * Creates the catalog's indexes at start-up in dev/embedded mode. With {@code
- * kaleem.mongo.auto-index=false} (production) the operator owns them and this bean does not exist.
+ * Creates the catalog's indexes and the security collections' ({@link IndexCatalog#all()}) at
+ * start-up in dev/embedded mode. With {@code kaleem.mongo.auto-index=false} (production) the
+ * operator owns them and this bean does not exist.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,11 +34,17 @@ public class CatalogIndexInitializer implements StartupTask {
 
   @Override
   public reactor.core.publisher.Mono<Void> run() {
-    return Flux.fromIterable(IndexCatalog.defaults())
+    return Flux.fromIterable(IndexCatalog.all())
         .concatMap(
             def -> mongo.indexOps(def.collection()).createIndex(toSpringIndex(def)).thenReturn(def))
         .count()
-        .doOnNext(n -> log.info("Ensured {} catalog indexes", n))
+        .doOnNext(
+            n ->
+                log.info(
+                    "Ensured {} indexes ({} catalog, {} security)",
+                    n,
+                    IndexCatalog.defaults().size(),
+                    IndexCatalog.security().size()))
         .then();
   }
 
@@ -59,6 +66,9 @@ public class CatalogIndexInitializer implements StartupTask {
     if (def.collationLocale() != null) {
       index.collation(
           org.springframework.data.mongodb.core.query.Collation.of(def.collationLocale()));
+    }
+    if (def.expireAfterSeconds() != null) {
+      index.expire(java.time.Duration.ofSeconds(def.expireAfterSeconds()));
     }
     return index;
   }

@@ -25,11 +25,75 @@ public final class IndexCatalog {
 
   private static final List<IndexDefinition> DEFAULTS = build();
 
+  /**
+   * The API's security collections (credentials, refresh tokens), outside the seed's
+   * seven-collection catalog: unique lookups by user and by token hash, the token family for reuse
+   * revocation, and a TTL index that removes refresh tokens once they expire.
+   */
+  private static final List<IndexDefinition> SECURITY =
+      List.of(
+          new IndexDefinition(
+              "credentials",
+              "credentials_user",
+              List.of(asc("userId")),
+              true,
+              IndexRole.COMPOUND,
+              null,
+              null,
+              "a user's password hash at login; one credential per user"),
+          new IndexDefinition(
+              "refresh_tokens",
+              "refresh_tokens_hash",
+              List.of(asc("hash")),
+              true,
+              IndexRole.COMPOUND,
+              null,
+              null,
+              "a refresh token by the hash of its value (refresh, logout)"),
+          new IndexDefinition(
+              "refresh_tokens",
+              "refresh_tokens_family",
+              List.of(asc("family"), asc("revokedAt")),
+              false,
+              IndexRole.COMPOUND,
+              null,
+              null,
+              "the live tokens of a family, revoked together when a spent token is reused"),
+          new IndexDefinition(
+              "refresh_tokens",
+              "refresh_tokens_expiry",
+              List.of(asc("expiresAt")),
+              false,
+              IndexRole.COMPOUND,
+              null,
+              null,
+              "removes a refresh token once expiresAt has passed (TTL)",
+              0L));
+
+  private static final List<IndexDefinition> ALL = all(DEFAULTS, SECURITY);
+
   private IndexCatalog() {}
 
-  /** All default indexes, in a stable order. */
+  /** The seed's catalog of the seven domain collections (43 indexes), in a stable order. */
   public static List<IndexDefinition> defaults() {
     return DEFAULTS;
+  }
+
+  /** The indexes of the security collections. */
+  public static List<IndexDefinition> security() {
+    return SECURITY;
+  }
+
+  /** Every index a tenant database carries: the catalog and the security collections' indexes. */
+  public static List<IndexDefinition> all() {
+    return ALL;
+  }
+
+  private static List<IndexDefinition> all(
+      List<IndexDefinition> defaults, List<IndexDefinition> security) {
+    List<IndexDefinition> out = new ArrayList<>(defaults);
+    out.addAll(security);
+    return Collections.unmodifiableList(out);
   }
 
   public static List<IndexDefinition> forCollection(String collection) {

@@ -12,6 +12,8 @@ import java.util.Set;
  *
  * @param partialFilter a partial filter expression as canonical extended JSON, or {@code null}
  * @param collationLocale an ICU collation locale, or {@code null} for binary comparison
+ * @param expireAfterSeconds a TTL index's {@code expireAfterSeconds} (0: expire at the indexed
+ *     date), or {@code null} for an index that removes nothing
  */
 public record IndexDefinition(
     String collection,
@@ -21,7 +23,21 @@ public record IndexDefinition(
     IndexRole role,
     String partialFilter,
     String collationLocale,
-    String serves) {
+    String serves,
+    Long expireAfterSeconds) {
+
+  /** An index that never expires documents. */
+  public IndexDefinition(
+      String collection,
+      String name,
+      List<IndexKey> keys,
+      boolean unique,
+      IndexRole role,
+      String partialFilter,
+      String collationLocale,
+      String serves) {
+    this(collection, name, keys, unique, role, partialFilter, collationLocale, serves, null);
+  }
 
   public IndexDefinition {
     Objects.requireNonNull(collection, "collection");
@@ -33,6 +49,10 @@ public record IndexDefinition(
     }
     if (keys.stream().map(IndexKey::field).distinct().count() != keys.size()) {
       throw new IllegalArgumentException("index " + name + " repeats a field");
+    }
+    if (expireAfterSeconds != null && (expireAfterSeconds < 0 || keys.size() != 1)) {
+      throw new IllegalArgumentException(
+          "TTL index " + name + " needs one date field and expireAfterSeconds >= 0");
     }
   }
 

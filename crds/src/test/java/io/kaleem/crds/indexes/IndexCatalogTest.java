@@ -35,8 +35,49 @@ class IndexCatalogTest {
   }
 
   @Test
+  void theSecurityCollectionsIndexesComeBesideTheCatalogAndOnlyRefreshTokensExpire() {
+    assertThat(IndexCatalog.security())
+        .extracting(IndexDefinition::name)
+        .containsExactly(
+            "credentials_user",
+            "refresh_tokens_hash",
+            "refresh_tokens_family",
+            "refresh_tokens_expiry");
+    assertThat(IndexCatalog.all()).hasSize(47).containsAll(IndexCatalog.defaults());
+    assertThat(IndexCatalog.all().stream().filter(i -> i.expireAfterSeconds() != null))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.fields()).containsExactly("expiresAt");
+              assertThat(i.expireAfterSeconds()).isZero();
+            });
+  }
+
+  @Test
+  void aTtlIndexHasOneFieldAndNoNegativeExpiry() {
+    assertThatThrownBy(
+            () ->
+                new IndexDefinition(
+                    "c",
+                    "bad",
+                    List.of(asc("a"), asc("b")),
+                    false,
+                    IndexRole.COMPOUND,
+                    null,
+                    null,
+                    "x",
+                    0L))
+        .hasMessageContaining("TTL index bad");
+    assertThatThrownBy(
+            () ->
+                new IndexDefinition(
+                    "c", "bad", List.of(asc("a")), false, IndexRole.COMPOUND, null, null, "x", -1L))
+        .hasMessageContaining("TTL index bad");
+  }
+
+  @Test
   void namesAreUniqueAndEveryIndexSaysWhatItServes() {
-    List<IndexDefinition> all = IndexCatalog.defaults();
+    List<IndexDefinition> all = IndexCatalog.all();
     assertThat(all.stream().map(IndexDefinition::name).distinct()).hasSize(all.size());
     assertThat(all).allSatisfy(i -> assertThat(i.serves()).isNotBlank());
   }

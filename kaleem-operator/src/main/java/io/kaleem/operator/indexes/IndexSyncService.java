@@ -349,7 +349,10 @@ public class IndexSyncService implements AutoCloseable {
     }
     Document collation = have.get("collation", Document.class);
     String locale = collation == null ? null : collation.getString("locale");
-    return Objects.equals(locale, def.collationLocale());
+    Long expiry =
+        have.get("expireAfterSeconds") instanceof Number n ? Long.valueOf(n.longValue()) : null;
+    return Objects.equals(locale, def.collationLocale())
+        && Objects.equals(expiry, def.expireAfterSeconds());
   }
 
   private static IndexModel model(IndexDefinition def) {
@@ -361,6 +364,9 @@ public class IndexSyncService implements AutoCloseable {
     }
     if (def.collationLocale() != null) {
       o.collation(Collation.builder().locale(def.collationLocale()).build());
+    }
+    if (def.expireAfterSeconds() != null) {
+      o.expireAfter(def.expireAfterSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     }
     return new IndexModel(keys, o);
   }

@@ -8,13 +8,16 @@ import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The indexes a tenant database must carry: the platform catalog plus the tenant's extras. */
+/**
+ * The indexes a tenant database must carry: the platform catalog, the security collections' indexes
+ * and the tenant's extras.
+ */
 public final class IndexSpecs {
 
   private IndexSpecs() {}
 
   public static List<IndexDefinition> desired(KaleemTenantSpec spec) {
-    List<IndexDefinition> all = new ArrayList<>(IndexCatalog.defaults());
+    List<IndexDefinition> all = new ArrayList<>(IndexCatalog.all());
     if (spec.database != null && spec.database.indexes != null) {
       spec.database.indexes.forEach(i -> all.add(toDefinition(i)));
     }

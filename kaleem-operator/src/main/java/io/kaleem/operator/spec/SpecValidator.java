@@ -131,7 +131,7 @@ public final class SpecValidator {
       return;
     }
     Set<String> catalogNames = new HashSet<>();
-    IndexCatalog.defaults().forEach(i -> catalogNames.add(i.collection() + "/" + i.name()));
+    IndexCatalog.all().forEach(i -> catalogNames.add(i.collection() + "/" + i.name()));
     Set<String> seen = new HashSet<>();
     for (KaleemTenantSpec.Index i : d.indexes) {
       String where = "spec.database.indexes[" + (i == null ? "?" : i.name) + "]";
