@@ -54,6 +54,7 @@ public class RateLimiter implements DisposableBean {
   private final RedisClient client;
   private final Cache<String, Bucket> local =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+  private final TokenLeases leases;
   private final AtomicBoolean degraded = new AtomicBoolean(false);
   private final AtomicBoolean connecting = new AtomicBoolean(false);
   private final AtomicLong lastAttempt =
@@ -63,6 +64,7 @@ public class RateLimiter implements DisposableBean {
 
   public RateLimiter(SecurityProperties props) {
     this.cfg = props.rateLimit();
+    this.leases = new TokenLeases(cfg.window());
     this.client = RedisClient.create();
     client.setOptions(
         ClientOptions.builder()
@@ -92,29 +94,55 @@ public class RateLimiter implements DisposableBean {
       connect();
       return Mono.fromSupplier(() -> locally(fullKey, perWindow));
     }
+    long chunk = cfg.leaseSize(perWindow);
+    if (chunk > 1) {
+      Result leased = leases.take(fullKey, perWindow, System.nanoTime());
+      if (leased != null) {
+        return Mono.just(leased);
+      }
+      return remote(proxies, fullKey, perWindow, chunk)
+          .flatMap(
+              p -> {
+                if (p.isConsumed()) {
+                  return Mono.just(leases.granted(fullKey, perWindow, chunk, p, System.nanoTime()));
+                }
+                // Fewer tokens left than a lease: the last ones go one request at a time.
+                return p.getRemainingTokens() > 0
+                    ? remote(proxies, fullKey, perWindow, 1).map(one -> result(one, perWindow))
+                    : Mono.just(result(p, perWindow));
+              })
+          .onErrorResume(e -> fallBack(e, fullKey, perWindow));
+    }
+    return remote(proxies, fullKey, perWindow, 1)
+        .map(p -> result(p, perWindow))
+        .onErrorResume(e -> fallBack(e, fullKey, perWindow));
+  }
+
+  /** Takes {@code tokens} from the shared bucket in Redis, in one compare-and-swap. */
+  private Mono<ConsumptionProbe> remote(
+      AsyncProxyManager<byte[]> proxies, String fullKey, long perWindow, long tokens) {
     CompletableFuture<ConsumptionProbe> probe =
         proxies
             .builder()
             .build(
                 fullKey.getBytes(StandardCharsets.UTF_8),
                 () -> CompletableFuture.completedFuture(configuration(perWindow)))
-            .tryConsumeAndReturnRemaining(1);
+            .tryConsumeAndReturnRemaining(tokens);
     // Continue off Lettuce's I/O thread: the rest of the request must never run on it.
     return Mono.fromFuture(probe)
         .timeout(cfg.redisTimeout())
         .publishOn(Schedulers.parallel())
-        .map(
+        .doOnNext(
             p -> {
               if (degraded.compareAndSet(true, false)) {
                 log.info("Rate limits are shared through Redis again");
               }
-              return result(p, perWindow);
-            })
-        .onErrorResume(
-            e -> {
-              degradedOnce(e);
-              return Mono.just(locally(fullKey, perWindow));
             });
+  }
+
+  private Mono<Result> fallBack(Throwable e, String fullKey, long perWindow) {
+    degradedOnce(e);
+    return Mono.just(locally(fullKey, perWindow));
   }
 
   /** Whether the last check went to the in-memory buckets. */
@@ -137,7 +165,7 @@ public class RateLimiter implements DisposableBean {
         p.isConsumed() ? 0 : Math.max(1, seconds(p.getNanosToWaitForRefill())));
   }
 
-  private static long seconds(long nanos) {
+  static long seconds(long nanos) {
     return (nanos + 999_999_999L) / 1_000_000_000L;
   }
 

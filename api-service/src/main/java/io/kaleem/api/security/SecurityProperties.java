@@ -54,6 +54,10 @@ public record SecurityProperties(
    * ({@code plan} claim, else {@code defaultPlan}; platform admins use the {@code platform} plan),
    * anonymous callers per client IP; {@code /api/v1/auth/**} per IP at {@code auth}; login attempts
    * per account at {@code loginPerAccount}.
+   *
+   * <p>{@code leaseShare}: the share of a bucket a replica takes from Redis at once and hands out
+   * locally (never more than the budget; tokens unspent when the window ends are lost). Buckets too
+   * small for a lease of two tokens go to Redis on every request.
    */
   public record RateLimit(
       @DefaultValue("true") boolean enabled,
@@ -65,7 +69,20 @@ public record SecurityProperties(
       @DefaultValue("5") long loginPerAccount,
       @DefaultValue("free") String defaultPlan,
       @DefaultValue Map<String, Long> plans,
-      @DefaultValue("250ms") Duration redisTimeout) {
+      @DefaultValue("250ms") Duration redisTimeout,
+      @DefaultValue("0.02") double leaseShare) {
+
+    public RateLimit {
+      if (leaseShare < 0 || leaseShare > 0.5) {
+        throw new IllegalArgumentException(
+            "kaleem.security.rate-limit.lease-share must be between 0 and 0.5, was " + leaseShare);
+      }
+    }
+
+    /** Tokens taken from Redis at once for a bucket of {@code perWindow}; 1 or less: no lease. */
+    public long leaseSize(long perWindow) {
+      return (long) Math.floor(perWindow * leaseShare);
+    }
 
     /** Requests per window for a plan; unknown plans get the default plan's rate. */
     public long forPlan(String plan) {

@@ -5,6 +5,7 @@ import io.kaleem.api.ratelimit.RateLimiter;
 import io.kaleem.api.security.AccessTokenIssuer;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.Role;
+import io.kaleem.api.security.SecurityProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -129,6 +130,8 @@ public final class SecurityBench {
       double jwtMicros = jwtValidation(secured, token);
       double jwtFirstUseMicros = jwtFirstUse(secured, merchantOf(securedUrl));
       double limitMicros = rateLimitCheck(secured);
+      double exactLimitMicros = exactRateLimitCheck(secured);
+      double leaseShare = secured.getBean(SecurityProperties.class).rateLimit().leaseShare();
 
       Load s = median(withChain);
       Load o = median(withoutChain);
@@ -146,7 +149,8 @@ public final class SecurityBench {
           |---|---:|
           | JWT decode of a token seen before (verified-token cache hit) | %.1f |
           | JWT decode of a new token (cache miss: ES256 + validators + cache insert) | %.1f |
-          | rate-limit check (Bucket4j CAS on Redis 127.0.0.1, round trip) | %.1f |
+          | rate-limit check as configured (Bucket4j on Redis 127.0.0.1, lease share %.2f) | %.1f |
+          | rate-limit check, every request to Redis (Bucket4j CAS round trips, no lease) | %.1f |
           """
               .formatted(
                   s.requestsPerSecond(),
@@ -169,7 +173,9 @@ public final class SecurityBench {
                   u.p95Micros() / o.p95Micros(),
                   jwtMicros,
                   jwtFirstUseMicros,
-                  limitMicros);
+                  leaseShare,
+                  limitMicros,
+                  exactLimitMicros);
       String header =
           "# Security overhead, "
               + Instant.now()
@@ -359,18 +365,53 @@ public final class SecurityBench {
     return (System.nanoTime() - t0) / 1e3 / measured.size();
   }
 
+  /** µs per check with the application's limiter (its configured lease share). */
   static double rateLimitCheck(ConfigurableApplicationContext app) {
-    RateLimiter limiter = app.getBean(RateLimiter.class);
+    return rateLimitCheck(app.getBean(RateLimiter.class));
+  }
+
+  /** µs per check with every request going to Redis (lease share 0), as small buckets do. */
+  static double exactRateLimitCheck(ConfigurableApplicationContext app) {
+    SecurityProperties p = app.getBean(SecurityProperties.class);
+    SecurityProperties.RateLimit r = p.rateLimit();
+    RateLimiter exact =
+        new RateLimiter(
+            new SecurityProperties(
+                p.jwt(),
+                p.cors(),
+                new SecurityProperties.RateLimit(
+                    r.enabled(),
+                    r.redisUrl(),
+                    r.keyPrefix(),
+                    r.window(),
+                    r.anonymous(),
+                    r.auth(),
+                    r.loginPerAccount(),
+                    r.defaultPlan(),
+                    r.plans(),
+                    r.redisTimeout(),
+                    0),
+                p.demoUsers(),
+                p.requestTimeout()));
+    try {
+      return rateLimitCheck(exact);
+    } finally {
+      exact.destroy();
+    }
+  }
+
+  static double rateLimitCheck(RateLimiter limiter) {
     if (!limiter.isShared()) {
       throw new IllegalStateException("Redis is not reachable: start it with `make services-up`");
     }
+    String key = "bench-micro-" + UUID.randomUUID();
     for (int i = 0; i < 2_000; i++) {
-      limiter.consume("bench-micro", 1_000_000_000L).block();
+      limiter.consume(key, 1_000_000_000L).block();
     }
     int n = 10_000;
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      limiter.consume("bench-micro", 1_000_000_000L).block();
+      limiter.consume(key, 1_000_000_000L).block();
     }
     return (System.nanoTime() - t0) / 1e3 / n;
   }

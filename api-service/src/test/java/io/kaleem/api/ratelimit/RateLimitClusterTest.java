@@ -55,10 +55,10 @@ class RateLimitClusterTest {
     APPS.forEach(ConfigurableApplicationContext::close);
   }
 
-  static ConfigurableApplicationContext start(String redisUrl, String prefix) {
-    ConfigurableApplicationContext app =
-        new SpringApplicationBuilder(KaleemApiApplication.class)
-            .run(
+  static ConfigurableApplicationContext start(String redisUrl, String prefix, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--server.port=0",
                 "--kaleem.mongo.embedded.data-file=",
                 "--kaleem.mongo.embedded.demo-data=false",
@@ -68,7 +68,11 @@ class RateLimitClusterTest {
                 "--kaleem.security.demo-users.enabled=false",
                 "--kaleem.security.rate-limit.redis-url=" + redisUrl,
                 "--kaleem.security.rate-limit.key-prefix=" + prefix,
-                "--kaleem.security.rate-limit.plans.tiny=6");
+                "--kaleem.security.rate-limit.plans.tiny=6",
+                "--kaleem.security.rate-limit.plans.mid=100"));
+    args.addAll(List.of(more));
+    ConfigurableApplicationContext app =
+        new SpringApplicationBuilder(KaleemApiApplication.class).run(args.toArray(String[]::new));
     APPS.add(app);
     return app;
   }
@@ -78,13 +82,17 @@ class RateLimitClusterTest {
   }
 
   static String tinyPlanToken(ConfigurableApplicationContext app) {
+    return planToken(app, "tiny");
+  }
+
+  static String planToken(ConfigurableApplicationContext app, String plan) {
     return app.getBean(AccessTokenIssuer.class)
         .issue(
             new AuthenticatedUser(
                 new ObjectId().toHexString(),
                 Role.MERCHANT_OWNER,
                 new ObjectId().toHexString(),
-                "tiny"));
+                plan));
   }
 
   static HttpResponse<String> get(ConfigurableApplicationContext app, String token)
@@ -128,6 +136,37 @@ class RateLimitClusterTest {
   }
 
   @Test
+  void leasesNeverExceedTheSharedBudget() throws Exception {
+    String prefix = "rl-cluster:" + UUID.randomUUID();
+    // 5% of 100: each replica takes 5 tokens from Redis at once.
+    String share = "--kaleem.security.rate-limit.lease-share=0.05";
+    var a = start("redis://127.0.0.1:6379", prefix, share);
+    var b = start("redis://127.0.0.1:6379", prefix, share);
+    String token = planToken(a, "mid");
+
+    List<Integer> statuses = new ArrayList<>();
+    List<String> remaining = new ArrayList<>();
+    for (int i = 0; i < 140; i++) {
+      HttpResponse<String> r = get(i % 2 == 0 ? a : b, token);
+      statuses.add(r.statusCode());
+      remaining.add(r.headers().firstValue("RateLimit").orElseThrow());
+    }
+    // One budget for both replicas, never exceeded. A replica's unspent lease could strand at most
+    // 4 tokens; with the calls alternating, each spends its lease before the next, so none is lost.
+    assertThat(statuses.stream().filter(s -> s == 200).count()).isBetween(92L, 100L);
+    assertThat(statuses.subList(0, 92)).containsOnly(200);
+    assertThat(statuses.subList(100, 140)).containsOnly(429);
+    assertThat(remaining.get(0)).startsWith("\"mid\";r=99;");
+    // Redis holds the shared bucket.
+    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    try (var conn = client.connect()) {
+      assertThat(conn.sync().keys(prefix + "*")).hasSize(1);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
   void anInstanceKeepsServingFromLocalBucketsWhenItsRedisStops() throws Exception {
     int redisPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -155,15 +194,20 @@ class RateLimitClusterTest {
       RedisClient probe = RedisClient.create(url);
       awaitRedis(probe);
       String prefix = "rl-outage:" + UUID.randomUUID();
-      var app = start(url, prefix);
+      var app = start(url, prefix, "--kaleem.security.rate-limit.lease-share=0.05");
       RateLimiter limiter = app.getBean(RateLimiter.class);
       assertThat(limiter.isShared()).isTrue();
       String token = tinyPlanToken(app);
+      // A bucket served from leases (five tokens from Redis at a time) is served on too.
+      String large = planToken(app, "mid");
+      for (int i = 0; i < 12; i++) {
+        assertThat(get(app, large).statusCode()).isEqualTo(200);
+      }
 
       assertThat(get(app, token).headers().firstValue("RateLimit").orElseThrow())
           .matches("\"tiny\";r=5;t=\\d+");
       try (var conn = probe.connect()) {
-        assertThat(conn.sync().keys(prefix + "*")).hasSize(1);
+        assertThat(conn.sync().keys(prefix + "*")).hasSize(2);
       }
       probe.shutdown();
 
@@ -179,6 +223,9 @@ class RateLimitClusterTest {
       assertThat(statuses.subList(6, 8)).containsOnly(429);
       assertThat(limiter.isDegraded()).isTrue();
       assertThat(limiter.isShared()).isFalse();
+      for (int i = 0; i < 12; i++) {
+        assertThat(get(app, large).statusCode()).isEqualTo(200);
+      }
     } finally {
       redis.destroy();
       redis.waitFor();
