@@ -10,6 +10,7 @@ import io.kaleem.api.security.AccessTokenIssuer;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.Role;
 import io.kaleem.api.security.SecurityProperties;
+import io.kaleem.crds.indexes.IndexCatalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +37,7 @@ import reactor.core.scheduler.Schedulers;
 @Service
 public class AuthService {
 
-  static final String CREDENTIALS = "credentials";
+  static final String CREDENTIALS = IndexCatalog.CREDENTIALS;
 
   private final ReactiveMongoTemplate mongo;
   private final PasswordEncoder passwords;

@@ -4,6 +4,7 @@ import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.security.SecurityProperties;
+import io.kaleem.crds.indexes.IndexCatalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,7 +35,7 @@ import reactor.core.publisher.Mono;
 @Component
 public class RefreshTokens {
 
-  static final String COLLECTION = "refresh_tokens";
+  static final String COLLECTION = IndexCatalog.REFRESH_TOKENS;
   private static final Logger log = LoggerFactory.getLogger(RefreshTokens.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 

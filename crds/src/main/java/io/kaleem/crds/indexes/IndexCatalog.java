@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The platform's default MongoDB index catalog: every index a tenant database carries, and the only
@@ -25,52 +26,42 @@ public final class IndexCatalog {
 
   private static final List<IndexDefinition> DEFAULTS = build();
 
+  /** The API's collection of password hashes. */
+  public static final String CREDENTIALS = "credentials";
+
+  /** The API's collection of refresh tokens (hashes, families, expiry). */
+  public static final String REFRESH_TOKENS = "refresh_tokens";
+
   /**
-   * The API's security collections (credentials, refresh tokens), outside the seed's
-   * seven-collection catalog: unique lookups by user and by token hash, the token family for reuse
-   * revocation, and a TTL index that removes refresh tokens once they expire.
+   * The API's security collections, outside the seed's seven-collection catalog: unique lookups by
+   * user and by token hash, the token family for reuse revocation, and a TTL index that removes
+   * refresh tokens once they expire.
    */
   private static final List<IndexDefinition> SECURITY =
-      List.of(
-          new IndexDefinition(
-              "credentials",
+      new Builder()
+          .on(CREDENTIALS)
+          .unique(
               "credentials_user",
-              List.of(asc("userId")),
-              true,
-              IndexRole.COMPOUND,
-              null,
-              null,
-              "a user's password hash at login; one credential per user"),
-          new IndexDefinition(
-              "refresh_tokens",
+              "a user's password hash at login; one credential per user",
+              asc("userId"))
+          .on(REFRESH_TOKENS)
+          .unique(
               "refresh_tokens_hash",
-              List.of(asc("hash")),
-              true,
-              IndexRole.COMPOUND,
-              null,
-              null,
-              "a refresh token by the hash of its value (refresh, logout)"),
-          new IndexDefinition(
-              "refresh_tokens",
+              "a refresh token by the hash of its value (refresh, logout)",
+              asc("hash"))
+          .compound(
               "refresh_tokens_family",
-              List.of(asc("family"), asc("revokedAt")),
-              false,
-              IndexRole.COMPOUND,
-              null,
-              null,
-              "the live tokens of a family, revoked together when a spent token is reused"),
-          new IndexDefinition(
-              "refresh_tokens",
+              "the live tokens of a family, revoked together when a spent token is reused",
+              asc("family"),
+              asc("revokedAt"))
+          .expiring(
               "refresh_tokens_expiry",
-              List.of(asc("expiresAt")),
-              false,
-              IndexRole.COMPOUND,
-              null,
-              null,
               "removes a refresh token once expiresAt has passed (TTL)",
-              0L));
+              asc("expiresAt"))
+          .build();
 
-  private static final List<IndexDefinition> ALL = all(DEFAULTS, SECURITY);
+  private static final List<IndexDefinition> ALL =
+      Stream.concat(DEFAULTS.stream(), SECURITY.stream()).toList();
 
   private IndexCatalog() {}
 
@@ -87,13 +78,6 @@ public final class IndexCatalog {
   /** Every index a tenant database carries: the catalog and the security collections' indexes. */
   public static List<IndexDefinition> all() {
     return ALL;
-  }
-
-  private static List<IndexDefinition> all(
-      List<IndexDefinition> defaults, List<IndexDefinition> security) {
-    List<IndexDefinition> out = new ArrayList<>(defaults);
-    out.addAll(security);
-    return Collections.unmodifiableList(out);
   }
 
   public static List<IndexDefinition> forCollection(String collection) {
@@ -371,7 +355,7 @@ public final class IndexCatalog {
             desc("createdAt"),
             desc("_id"));
 
-    return Collections.unmodifiableList(b.all);
+    return b.build();
   }
 
   private static final class Builder {
@@ -395,10 +379,23 @@ public final class IndexCatalog {
       return add(name, serves, false, IndexRole.TEXT, keys);
     }
 
+    /** A TTL index: documents go once the date in {@code key} has passed. */
+    Builder expiring(String name, String serves, IndexKey key) {
+      all.add(
+          new IndexDefinition(
+              collection, name, List.of(key), false, IndexRole.COMPOUND, null, null, serves, 0L));
+      return this;
+    }
+
+    List<IndexDefinition> build() {
+      return Collections.unmodifiableList(all);
+    }
+
     private Builder add(
         String name, String serves, boolean unique, IndexRole role, IndexKey... keys) {
       all.add(
-          new IndexDefinition(collection, name, List.of(keys), unique, role, null, null, serves));
+          new IndexDefinition(
+              collection, name, List.of(keys), unique, role, null, null, serves, null));
       return this;
     }
   }

@@ -26,19 +26,6 @@ public record IndexDefinition(
     String serves,
     Long expireAfterSeconds) {
 
-  /** An index that never expires documents. */
-  public IndexDefinition(
-      String collection,
-      String name,
-      List<IndexKey> keys,
-      boolean unique,
-      IndexRole role,
-      String partialFilter,
-      String collationLocale,
-      String serves) {
-    this(collection, name, keys, unique, role, partialFilter, collationLocale, serves, null);
-  }
-
   public IndexDefinition {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(name, "name");

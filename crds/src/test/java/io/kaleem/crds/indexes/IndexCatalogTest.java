@@ -126,12 +126,13 @@ class IndexCatalogTest {
                     IndexRole.COMPOUND,
                     null,
                     null,
-                    "x"))
+                    "x",
+                    null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
                 new IndexDefinition(
-                    "c", "n", List.of(), false, IndexRole.COMPOUND, null, null, "x"))
+                    "c", "n", List.of(), false, IndexRole.COMPOUND, null, null, "x", null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -46,6 +46,7 @@ public final class IndexSpecs {
         IndexRole.COMPOUND,
         null,
         null,
-        "tenant index from spec.database.indexes");
+        "tenant index from spec.database.indexes",
+        null);
   }
 }
