@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Security overhead: the API with and without its security filter chain, side by side in one JVM
-# (SecurityBench in test sources removes the chain for the second instance; production has no
-# switch), plus µs per JWT validation and per Redis rate-limit check. Needs Redis on 127.0.0.1:6379
-# (make services-up). Usage: bench/security.bench.sh [seconds-per-round] [client-threads] [warm-up-seconds]
+# Security overhead: the API with and without its security filter chain, each in its own JVM,
+# measured in alternating rounds once both JITs have settled (SecurityBench in test sources removes
+# the chain for the second instance; production has no switch), plus µs per JWT validation and per
+# Redis rate-limit check. Needs Redis on 127.0.0.1:6379 (make services-up). Takes 3-6 min.
+# Usage: bench/security.bench.sh [seconds-per-round] [client-threads] [max-warm-up-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN="./mvnw -B -ntp -q ${MVN_OFFLINE:-}"
@@ -11,6 +12,6 @@ $MVN -pl api-service test-compile -Djacoco.skip=true >/dev/null
 CP_FILE=api-service/target/bench.classpath
 $MVN -pl api-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$CP_FILE" >/dev/null
 CP="api-service/target/test-classes:api-service/target/classes:$(cat "$CP_FILE")"
-java -cp "$CP" io.kaleem.api.bench.SecurityBench "${1:-5}" "${2:-8}" bench/results "${3:-15}" \
+java -cp "$CP" io.kaleem.api.bench.SecurityBench "${1:-5}" "${2:-8}" bench/results "${3:-120}" \
   2> >(grep -v '^{' >&2) | grep -v '^{'
 echo "written: bench/results/security-latest.md"

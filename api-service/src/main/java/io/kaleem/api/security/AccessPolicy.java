@@ -5,14 +5,6 @@ import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
-import org.springframework.security.authorization.AuthorizationDecision;
-import org.springframework.security.authorization.AuthorizationResult;
-import org.springframework.security.authorization.ReactiveAuthorizationManager;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
-import org.springframework.security.web.server.authorization.AuthorizationContext;
-import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
 
 /**
  * The route-level policy, one decision per request from the caller's role and merchant and the path
@@ -21,14 +13,18 @@ import reactor.core.publisher.Mono;
  * the day it is added: another merchant's id in the path is a 404 (the same problem as a merchant
  * that does not exist), a role without access is a 403, no token is a 401.
  */
-@Component
-public class AccessPolicy implements ReactiveAuthorizationManager<AuthorizationContext> {
+public final class AccessPolicy {
 
   /** The outcome of the policy for one request. */
   public enum Decision {
+    /** A public route: served with or without a token. */
     PUBLIC,
     ALLOW,
+    /** No valid token on a route that needs one: 401. */
+    UNAUTHENTICATED,
+    /** The caller's role may not do this: 403. */
     FORBIDDEN,
+    /** Another merchant's scope: 404, exactly as for a merchant that does not exist. */
     HIDDEN
   }
 
@@ -36,26 +32,7 @@ public class AccessPolicy implements ReactiveAuthorizationManager<AuthorizationC
   private static final Set<String> CUSTOMER_CREATABLE = Set.of("orders", "tickets");
   private static final Set<String> OWNER_ONLY = Set.of("subscription", "staff");
 
-  @Override
-  public Mono<AuthorizationResult> authorize(
-      Mono<Authentication> authentication, AuthorizationContext context) {
-    var request = context.getExchange().getRequest();
-    List<String> segments = segments(request.getPath().pathWithinApplication());
-    HttpMethod method = request.getMethod();
-    return authentication
-        .filter(Authentication::isAuthenticated)
-        .filter(JwtAuthenticationToken.class::isInstance)
-        .map(a -> CurrentUser.of(((JwtAuthenticationToken) a).getToken()))
-        .map(user -> decide(user, method, segments))
-        .defaultIfEmpty(isPublic(segments) ? Decision.PUBLIC : Decision.FORBIDDEN)
-        .flatMap(
-            d ->
-                switch (d) {
-                  case PUBLIC, ALLOW -> Mono.just(new AuthorizationDecision(true));
-                  case FORBIDDEN -> Mono.just(new AuthorizationDecision(false));
-                  case HIDDEN -> Mono.error(new HiddenMerchantException(segments.get(3)));
-                });
-  }
+  private AccessPolicy() {}
 
   /** Decoded path segments without separators. */
   static List<String> segments(PathContainer path) {
@@ -77,8 +54,11 @@ public class AccessPolicy implements ReactiveAuthorizationManager<AuthorizationC
         || startsWith(s, "api", "v1", "auth");
   }
 
-  /** The decision for an authenticated caller. */
+  /** The decision for a caller ({@code null} when the request carries no valid token). */
   public static Decision decide(AuthenticatedUser user, HttpMethod method, List<String> s) {
+    if (user == null) {
+      return isPublic(s) ? Decision.PUBLIC : Decision.UNAUTHENTICATED;
+    }
     if (isPublic(s) || user.is(Role.PLATFORM_ADMIN)) {
       return isPublic(s) ? Decision.PUBLIC : Decision.ALLOW;
     }

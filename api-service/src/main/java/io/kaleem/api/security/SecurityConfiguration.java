@@ -1,19 +1,16 @@
 package io.kaleem.api.security;
 
-import io.kaleem.api.errors.ApiException;
-import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.errors.ProblemWriter;
-import io.kaleem.api.errors.Problems;
-import io.kaleem.api.ratelimit.RateLimitFilter;
+import io.kaleem.api.ratelimit.RateLimitGate;
 import io.kaleem.api.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
-import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -27,16 +24,16 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
+import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
-import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
-import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
-import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
-import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -51,6 +48,23 @@ class SecurityConfiguration {
   @Bean
   JwtKeys jwtKeys(SecurityProperties props) {
     return JwtKeys.from(props.jwt());
+  }
+
+  /**
+   * No Spring Security observations. Disabling them by name in {@code management.observations}
+   * still left Spring Security's observation decorator around every filter (a deferred Mono, a
+   * checkpoint and a no-op observation per filter per request); this setting removes the decorator
+   * itself. The HTTP server observation still times every request, security included.
+   */
+  @Bean
+  static SecurityObservationSettings securityObservationSettings() {
+    return SecurityObservationSettings.noObservations();
+  }
+
+  /** Used by Spring Security's WebFilterChainProxy for every request. */
+  @Bean
+  static ServerWebExchangeFirewall requestFirewall() {
+    return RequestFirewall.strict();
   }
 
   @Bean
@@ -107,75 +121,24 @@ class SecurityConfiguration {
     return false;
   }
 
+  /**
+   * The chain Spring Security's {@code WebFilterChainProxy} runs for every request (behind its
+   * firewall): CORS when origins are configured, then {@link AccessFilter}.
+   */
   @Bean
   SecurityWebFilterChain securityWebFilterChain(
-      ServerHttpSecurity http,
       ReactiveJwtDecoder decoder,
-      AccessPolicy policy,
       ProblemWriter problems,
       RateLimiter limiter,
       SecurityProperties props) {
-    RateLimitFilter rateLimits = new RateLimitFilter(limiter, props, problems);
-    ServerAuthenticationEntryPoint unauthorized =
-        (exchange, e) -> {
-          exchange
-              .getResponse()
-              .getHeaders()
-              .set(
-                  HttpHeaders.WWW_AUTHENTICATE,
-                  exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
-                      ? "Bearer error=\"invalid_token\""
-                      : "Bearer");
-          Mono<Void> answer =
-              problems.write(
-                  exchange,
-                  ProblemType.UNAUTHORIZED,
-                  "A valid bearer access token is required for this resource");
-          if (!exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
-            return answer;
-          }
-          // A refused token never reached the rate limiter: charge it to the client IP.
-          return rateLimits
-              .chargeRefusedCredentials(exchange)
-              .flatMap(allowed -> allowed ? answer : Mono.empty());
-        };
-    ServerAccessDeniedHandler denied =
-        (exchange, e) -> {
-          if (e instanceof HiddenMerchantException hidden) {
-            return problems.write(
-                exchange, Problems.of(ApiException.notFound("merchant", hidden.merchantId())));
-          }
-          return problems.write(
-              exchange, ProblemType.FORBIDDEN, "Your role does not allow this request");
-        };
-    return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-        .logout(ServerHttpSecurity.LogoutSpec::disable)
-        .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
-        .requestCache(c -> c.requestCache(NoOpServerRequestCache.getInstance()))
-        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-        .cors(c -> c.configurationSource(cors(props.cors())))
-        .headers(
-            h ->
-                h.frameOptions(f -> f.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY))
-                    .contentSecurityPolicy(c -> c.policyDirectives("frame-ancestors 'none'"))
-                    .referrerPolicy(
-                        r ->
-                            r.policy(
-                                ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
-                    // Written by HstsFilter, which also trusts X-Forwarded-Proto from the ingress.
-                    .hsts(ServerHttpSecurity.HeaderSpec.HstsSpec::disable))
-        .authorizeExchange(a -> a.anyExchange().access(policy))
-        .oauth2ResourceServer(
-            o ->
-                o.jwt(j -> j.jwtDecoder(decoder).jwtAuthenticationConverter(this::authentication))
-                    .authenticationEntryPoint(unauthorized)
-                    .accessDeniedHandler(denied))
-        .exceptionHandling(
-            e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(denied))
-        .addFilterAfter(rateLimits, SecurityWebFiltersOrder.AUTHENTICATION)
-        .build();
+    JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
+    tokens.setJwtAuthenticationConverter(this::authentication);
+    List<WebFilter> filters = new ArrayList<>();
+    if (!props.cors().allowedOrigins().isEmpty()) {
+      filters.add(new CorsWebFilter(cors(props.cors())));
+    }
+    filters.add(new AccessFilter(tokens, new RateLimitGate(limiter, props, problems), problems));
+    return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), filters);
   }
 
   private Mono<JwtAuthenticationToken> authentication(Jwt jwt) {

@@ -109,9 +109,20 @@ public final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
   private static String hash(String token) {
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      // A clone skips the provider look-up MessageDigest.getInstance does on every call.
+      MessageDigest sha256 = (MessageDigest) SHA_256.clone();
+      byte[] digest = sha256.digest(token.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final MessageDigest SHA_256 = sha256();
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -6,11 +6,17 @@ import io.kaleem.api.security.AccessTokenIssuer;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.Role;
 import io.kaleem.api.security.SecurityProperties;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,9 +27,12 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -37,8 +46,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 /**
  * {@code make bench} (bench/security.bench.sh): the same application measured with and without its
  * security filter chain, side by side in one run, plus microseconds per JWT validation and per
- * Redis rate-limit check. The "without" instance removes the chain's bean in this bench-only code;
- * production has no such switch.
+ * Redis rate-limit check. Each instance runs in its own JVM ({@link Server}); the "without" one
+ * removes the chain's bean in this bench-only code; production has no such switch.
  */
 public final class SecurityBench {
 
@@ -59,7 +68,12 @@ public final class SecurityBench {
     }
   }
 
-  record Load(double requestsPerSecond, double p50Micros, double p95Micros, long requests) {}
+  record Load(
+      double requestsPerSecond,
+      double p50Micros,
+      double p95Micros,
+      long requests,
+      double serverCpuMicros) {}
 
   public static void main(String[] args) {
     int status = 0;
@@ -76,74 +90,44 @@ public final class SecurityBench {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     Path out = Path.of(args.length > 2 ? args[2] : "bench/results");
-    // Long enough for the JIT to settle: two applications share the process, and a short warm-up
-    // measures C2 compiling the secured path rather than running it.
-    int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 15;
+    int maxWarmup = args.length > 3 ? Integer.parseInt(args[3]) : 120;
 
-    ConfigurableApplicationContext secured = start(false);
-    ConfigurableApplicationContext open;
-    try {
-      open = start(true);
-    } catch (RuntimeException e) {
-      secured.close();
-      throw e;
-    }
-    try {
-      String securedUrl = seed(secured);
-      String openUrl = seed(open);
-      String token =
-          secured
-              .getBean(AccessTokenIssuer.class)
-              .issue(
-                  new AuthenticatedUser(
-                      new ObjectId().toHexString(),
-                      Role.MERCHANT_OWNER,
-                      merchantOf(securedUrl),
-                      "bench"));
-
-      // Warm both, then alternate rounds so drift on a shared machine hits both alike.
-      run(securedUrl, token, warmup, concurrency);
-      run(openUrl, List.of(), warmup, concurrency);
+    // Each instance in its own JVM, as it runs in production. Both in one JVM made the JIT
+    // recompile, in every secured round, the code the open round before had deoptimized: the C2
+    // thread alone took ~190 µs of CPU per secured request, and the ratio measured the JIT.
+    try (Instance secured = Instance.launch(Server.SECURED, concurrency);
+        Instance open = Instance.launch(Server.OPEN, 0)) {
+      String token = secured.tokens().get(0);
       // One user per client thread: separate rate-limit buckets, as with real traffic.
-      List<String> perThread = new ArrayList<>();
-      for (int i = 0; i < concurrency; i++) {
-        perThread.add(
-            secured
-                .getBean(AccessTokenIssuer.class)
-                .issue(
-                    new AuthenticatedUser(
-                        new ObjectId().toHexString(),
-                        Role.MERCHANT_OWNER,
-                        merchantOf(securedUrl),
-                        "bench")));
-      }
-      run(securedUrl, perThread, warmup, concurrency);
-      List<Load> withChain = new ArrayList<>();
-      List<Load> withChainUsers = new ArrayList<>();
-      List<Load> withoutChain = new ArrayList<>();
-      for (int round = 0; round < 3; round++) {
-        withChain.add(run(securedUrl, token, seconds, concurrency));
-        withChainUsers.add(run(securedUrl, perThread, seconds, concurrency));
-        withoutChain.add(run(openUrl, List.of(), seconds, concurrency));
-      }
-      Load u = median(withChainUsers);
-      double jwtMicros = jwtValidation(secured, token);
-      double jwtFirstUseMicros = jwtFirstUse(secured, merchantOf(securedUrl));
-      double limitMicros = rateLimitCheck(secured);
-      double exactLimitMicros = exactRateLimitCheck(secured);
-      double leaseShare = secured.getBean(SecurityProperties.class).rateLimit().leaseShare();
+      List<String> perThread = secured.tokens().subList(1, secured.tokens().size());
 
-      Load s = median(withChain);
-      Load o = median(withoutChain);
+      List<Target> targets =
+          List.of(
+              new Target(secured, List.of(token)),
+              new Target(secured, perThread),
+              new Target(open, List.of()));
+      long warmupNanos = warmUp(targets, maxWarmup, concurrency);
+      // Alternate rounds so drift on a shared machine hits each configuration alike.
+      List<List<Load>> rounds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < targets.size(); i++) {
+          Target t = targets.get(i);
+          rounds.get(i).add(run(t.instance(), t.tokens(), seconds, concurrency));
+        }
+      }
+      Load s = median(rounds.get(0));
+      Load u = median(rounds.get(1));
+      Load o = median(rounds.get(2));
+      Micro micro = secured.micro();
       String table =
           """
-          | GET /api/v1/merchants/{m}/products/{id} | requests/s | P50 µs | P95 µs | requests |
-          |---|---:|---:|---:|---:|
-          | with security chain (JWT + policy + Redis rate limit), one user for all threads | %.0f | %.0f | %.0f | %d |
-          | with security chain, one user per client thread | %.0f | %.0f | %.0f | %d |
-          | security chain removed (bench-only config) | %.0f | %.0f | %.0f | %d |
-          | ratio secured / open, one user | %.2f | %.2f | %.2f | |
-          | ratio secured / open, one user per thread | %.2f | %.2f | %.2f | |
+          | GET /api/v1/merchants/{m}/products/{id} | requests/s | P50 µs | P95 µs | requests | server CPU µs/request |
+          |---|---:|---:|---:|---:|---:|
+          | with security chain (JWT + policy + Redis rate limit), one user for all threads | %.0f | %.0f | %.0f | %d | %.0f |
+          | with security chain, one user per client thread | %.0f | %.0f | %.0f | %d | %.0f |
+          | security chain removed (bench-only config) | %.0f | %.0f | %.0f | %d | %.0f |
+          | ratio secured / open, one user | %.2f | %.2f | %.2f | | %.2f |
+          | ratio secured / open, one user per thread | %.2f | %.2f | %.2f | | %.2f |
 
           | operation | µs per call |
           |---|---:|
@@ -157,25 +141,30 @@ public final class SecurityBench {
                   s.p50Micros(),
                   s.p95Micros(),
                   s.requests(),
+                  s.serverCpuMicros(),
                   u.requestsPerSecond(),
                   u.p50Micros(),
                   u.p95Micros(),
                   u.requests(),
+                  u.serverCpuMicros(),
                   o.requestsPerSecond(),
                   o.p50Micros(),
                   o.p95Micros(),
                   o.requests(),
+                  o.serverCpuMicros(),
                   s.requestsPerSecond() / o.requestsPerSecond(),
                   s.p50Micros() / o.p50Micros(),
                   s.p95Micros() / o.p95Micros(),
+                  s.serverCpuMicros() / o.serverCpuMicros(),
                   u.requestsPerSecond() / o.requestsPerSecond(),
                   u.p50Micros() / o.p50Micros(),
                   u.p95Micros() / o.p95Micros(),
-                  jwtMicros,
-                  jwtFirstUseMicros,
-                  leaseShare,
-                  limitMicros,
-                  exactLimitMicros);
+                  u.serverCpuMicros() / o.serverCpuMicros(),
+                  micro.jwtMicros(),
+                  micro.jwtFirstUseMicros(),
+                  micro.leaseShare(),
+                  micro.limitMicros(),
+                  micro.exactLimitMicros());
       String header =
           "# Security overhead, "
               + Instant.now()
@@ -183,9 +172,13 @@ public final class SecurityBench {
               + concurrency
               + " client threads, 3 alternating rounds of "
               + seconds
-              + " s per configuration (median round shown), in-process MongoDB, one JVM, "
+              + " s per configuration (median round shown) after a warm-up of "
+              + TimeUnit.NANOSECONDS.toSeconds(warmupNanos)
+              + " s (until each JVM's JIT had settled), in-process MongoDB; each instance in its"
+              + " own JVM, the load generator in a third, all on "
               + Runtime.getRuntime().availableProcessors()
-              + " cores shared with the load generator.\n\n";
+              + " shared cores. Server CPU is the instance JVM's CPU time (all threads, the"
+              + " in-process MongoDB's included) divided by the requests served.\n\n";
       System.out.println(table);
       Files.createDirectories(out);
       String stamp =
@@ -194,10 +187,241 @@ public final class SecurityBench {
               .format(Instant.now());
       Files.writeString(out.resolve("security-" + stamp + ".md"), header + table);
       Files.writeString(out.resolve("security-latest.md"), header + table);
-    } finally {
-      open.close();
-      secured.close();
     }
+  }
+
+  /** One measured configuration: an instance and the tokens its client threads send. */
+  record Target(Instance instance, List<String> tokens) {}
+
+  /** A warm-up round in which an instance's JIT compilers worked less than this has settled. */
+  static final long SETTLED_JIT_MILLIS_PER_ROUND = 250;
+
+  static final int WARMUP_ROUND_SECONDS = 5;
+
+  /**
+   * Loads every target in turn, 5 s each, until the JIT of every instance has settled in the same
+   * round (or {@code maxSeconds} per target have passed); returns the warm-up time. On two shared
+   * cores C2 takes a minute or more to compile a Spring application's request path, and a fixed
+   * short warm-up measured the compiler: each instance spent a third of its CPU in C2.
+   */
+  static long warmUp(List<Target> targets, int maxSeconds, int concurrency) throws Exception {
+    long start = System.nanoTime();
+    for (int round = 1; ; round++) {
+      boolean settled = true;
+      StringBuilder line = new StringBuilder("warm-up round " + round + ":");
+      for (Target t : targets) {
+        long jit = t.instance().jitMillis();
+        Load l = run(t.instance(), t.tokens(), WARMUP_ROUND_SECONDS, concurrency);
+        jit = t.instance().jitMillis() - jit;
+        settled &= jit < SETTLED_JIT_MILLIS_PER_ROUND;
+        line.append(
+            " %s %.0f req/s, %.0f µs CPU/request, JIT %d ms;"
+                .formatted(t.instance().kind, l.requestsPerSecond(), l.serverCpuMicros(), jit));
+      }
+      System.err.println(line);
+      if ((settled && round >= 3) || round * WARMUP_ROUND_SECONDS >= maxSeconds) {
+        return System.nanoTime() - start;
+      }
+    }
+  }
+
+  /** Microseconds per JWT validation and per rate-limit check, measured inside the instance. */
+  record Micro(
+      double jwtMicros,
+      double jwtFirstUseMicros,
+      double limitMicros,
+      double exactLimitMicros,
+      double leaseShare) {}
+
+  /**
+   * The child JVM: one application instance ({@code secured} or {@code open}), seeded, that prints
+   * {@code READY <product url> <tokens...>} and then answers {@code micro} on stdin with {@code
+   * MICRO <figures>} until stdin closes.
+   */
+  public static final class Server {
+    static final String SECURED = "secured";
+    static final String OPEN = "open";
+
+    public static void main(String[] args) {
+      int status = 0;
+      try {
+        serve(args[0].equals(OPEN), Integer.parseInt(args[1]));
+      } catch (Exception e) {
+        e.printStackTrace();
+        status = 1;
+      }
+      System.exit(status);
+    }
+
+    private static void serve(boolean withoutChain, int users) throws IOException {
+      try (ConfigurableApplicationContext app = start(withoutChain)) {
+        String url = seed(app);
+        List<String> tokens = new ArrayList<>();
+        if (!withoutChain) {
+          for (int i = 0; i <= users; i++) {
+            tokens.add(token(app, merchantOf(url)));
+          }
+        }
+        System.out.println(("READY " + url + " " + String.join(" ", tokens)).strip());
+        BufferedReader commands =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String c = commands.readLine(); c != null; c = commands.readLine()) {
+          if (c.equals("jit")) {
+            System.out.println(
+                "JIT " + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+          } else if (c.equals("micro")) {
+            System.out.println(
+                "MICRO "
+                    + jwtValidation(app, tokens.get(0))
+                    + " "
+                    + jwtFirstUse(app, merchantOf(url))
+                    + " "
+                    + rateLimitCheck(app)
+                    + " "
+                    + exactRateLimitCheck(app)
+                    + " "
+                    + app.getBean(SecurityProperties.class).rateLimit().leaseShare());
+          }
+        }
+      }
+    }
+
+    private Server() {}
+  }
+
+  /** A {@link Server} in a child JVM on this classpath, driven over its stdin and stdout. */
+  static final class Instance implements AutoCloseable {
+    private final String kind;
+    private final Process process;
+    private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+    private final Writer commands;
+    private String url;
+    private List<String> tokens = List.of();
+
+    private Instance(String kind, Process process) {
+      this.kind = kind;
+      this.process = process;
+      this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      // Drained all the time, so a chatty log never fills the pipe and stalls the instance.
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+                  for (String l = lines.readLine(); l != null; l = lines.readLine()) {
+                    if (l.startsWith("READY") || l.startsWith("MICRO ") || l.startsWith("JIT ")) {
+                      replies.add(l);
+                    } else if (!l.startsWith("{")) {
+                      System.err.println("[" + kind + "] " + l);
+                    }
+                  }
+                } catch (IOException e) {
+                  // The instance is gone; reply() reports its exit status.
+                }
+              },
+              "bench-" + kind + "-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Instance launch(String kind, int users) throws Exception {
+      String java = ProcessHandle.current().info().command().orElse("java");
+      Process p =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Server.class.getName(),
+                  kind,
+                  Integer.toString(users))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      Instance instance = new Instance(kind, p);
+      try {
+        String[] ready = instance.reply("READY").split(" ");
+        instance.url = ready[0];
+        instance.tokens = List.of(Arrays.copyOfRange(ready, 1, ready.length));
+        return instance;
+      } catch (Exception e) {
+        instance.close();
+        throw e;
+      }
+    }
+
+    String url() {
+      return url;
+    }
+
+    List<String> tokens() {
+      return tokens;
+    }
+
+    /** CPU time the instance's JVM has used so far, all threads (JIT and GC included). */
+    long cpuNanos() {
+      return process
+          .info()
+          .totalCpuDuration()
+          .orElseThrow(() -> new IllegalStateException("this OS does not report process CPU time"))
+          .toNanos();
+    }
+
+    /** Milliseconds the instance's JIT compilers have worked so far. */
+    long jitMillis() throws Exception {
+      commands.write("jit\n");
+      commands.flush();
+      return Long.parseLong(reply("JIT"));
+    }
+
+    Micro micro() throws Exception {
+      commands.write("micro\n");
+      commands.flush();
+      String[] f = reply("MICRO").split(" ");
+      return new Micro(
+          Double.parseDouble(f[0]),
+          Double.parseDouble(f[1]),
+          Double.parseDouble(f[2]),
+          Double.parseDouble(f[3]),
+          Double.parseDouble(f[4]));
+    }
+
+    /** The next reply, without its tag; fails when the instance exits or stays silent. */
+    private String reply(String tag) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (System.nanoTime() < deadline) {
+        String line = replies.poll(1, TimeUnit.SECONDS);
+        if (line != null) {
+          return line.substring(tag.length()).strip();
+        }
+        if (!process.isAlive()) {
+          throw new IllegalStateException(
+              "the " + kind + " instance exited with " + process.exitValue() + " before " + tag);
+        }
+      }
+      throw new IllegalStateException("no " + tag + " from the " + kind + " instance in 3 min");
+    }
+
+    @Override
+    public void close() {
+      try {
+        commands.close();
+      } catch (IOException e) {
+        // Already exited.
+      }
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static String token(ConfigurableApplicationContext app, String merchantId) {
+    return app.getBean(AccessTokenIssuer.class)
+        .issue(
+            new AuthenticatedUser(
+                new ObjectId().toHexString(), Role.MERCHANT_OWNER, merchantId, "bench"));
   }
 
   static ConfigurableApplicationContext start(boolean withoutChain) {
@@ -270,12 +494,14 @@ public final class SecurityBench {
     return parts[parts.length - 3];
   }
 
-  static Load run(String url, String token, int seconds, int concurrency) throws Exception {
-    return run(url, token == null ? List.of() : List.of(token), seconds, concurrency);
-  }
-
-  /** Client thread i sends {@code tokens[i % size]} (none when empty). */
-  static Load run(String url, List<String> tokens, int seconds, int concurrency) throws Exception {
+  /**
+   * Closed-loop load on the instance's product URL; client thread i sends {@code tokens[i % size]}
+   * (none when empty). Also measures the CPU the instance's JVM spent per request, which two shared
+   * cores disturb far less than throughput.
+   */
+  static Load run(Instance target, List<String> tokens, int seconds, int concurrency)
+      throws Exception {
+    String url = target.url();
     List<HttpRequest> requests = new ArrayList<>();
     for (int i = 0; i < Math.max(1, tokens.size()); i++) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
@@ -288,6 +514,7 @@ public final class SecurityBench {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     List<Future<long[]>> workers = new ArrayList<>();
     long start = System.nanoTime();
+    long cpuBefore = target.cpuNanos();
     for (int i = 0; i < concurrency; i++) {
       HttpRequest request = requests.get(i % requests.size());
       workers.add(
@@ -315,13 +542,15 @@ public final class SecurityBench {
       all.add(f.get());
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu = target.cpuNanos() - cpuBefore;
     pool.shutdown();
     long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     return new Load(
         merged.length / elapsed,
         merged[(int) (merged.length * 0.50)] / 1e3,
         merged[(int) (merged.length * 0.95)] / 1e3,
-        merged.length);
+        merged.length,
+        cpu / 1e3 / merged.length);
   }
 
   static Load median(List<Load> loads) {

@@ -4,16 +4,12 @@ import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.errors.ProblemWriter;
 import io.kaleem.api.observability.RequestContext;
 import io.kaleem.api.security.AuthenticatedUser;
-import io.kaleem.api.security.CurrentUser;
 import io.kaleem.api.security.Role;
 import io.kaleem.api.security.SecurityProperties;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,15 +17,15 @@ import reactor.core.publisher.Mono;
  * IP; {@code /api/v1/auth/**} per IP at the stricter auth rate. Every response carries {@code
  * RateLimit-Policy} and {@code RateLimit} (IETF httpapi ratelimit-headers draft); over the budget
  * is a 429 problem with {@code Retry-After}. Also records the caller for the access log and MDC.
- * Runs inside the security chain only (not a bean, so WebFlux does not register it twice).
+ * Called by the security filter for every request it has authenticated (or found anonymous).
  */
-public class RateLimitFilter implements WebFilter {
+public class RateLimitGate {
 
   private final RateLimiter limiter;
   private final SecurityProperties.RateLimit cfg;
   private final ProblemWriter problems;
 
-  public RateLimitFilter(RateLimiter limiter, SecurityProperties props, ProblemWriter problems) {
+  public RateLimitGate(RateLimiter limiter, SecurityProperties props, ProblemWriter problems) {
     this.limiter = limiter;
     this.cfg = props.rateLimit();
     this.problems = problems;
@@ -38,32 +34,29 @@ public class RateLimitFilter implements WebFilter {
   /** Which bucket a request draws from. */
   record Budget(String policy, String key, long limit) {}
 
-  @Override
-  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    return ReactiveSecurityContextHolder.getContext()
-        .mapNotNull(ctx -> ctx.getAuthentication())
-        .filter(JwtAuthenticationToken.class::isInstance)
-        .map(a -> CurrentUser.of(((JwtAuthenticationToken) a).getToken()))
-        .map(user -> recordCaller(exchange, user))
-        .map(java.util.Optional::of)
-        .defaultIfEmpty(java.util.Optional.empty())
+  /**
+   * Charges the request to its budget, then subscribes to {@code next} with the caller in the
+   * Reactor context ({@code user} is null for anonymous requests), or answers 429.
+   */
+  public Mono<Void> admit(
+      ServerWebExchange exchange, AuthenticatedUser user, Supplier<Mono<Void>> next) {
+    if (user != null) {
+      recordCaller(exchange, user);
+    }
+    String path = exchange.getRequest().getPath().pathWithinApplication().value();
+    if (!cfg.enabled() || path.startsWith("/api/health")) {
+      return withCaller(next.get(), user);
+    }
+    Budget budget = budget(exchange, path, user);
+    return limiter
+        .consume(budget.key(), budget.limit())
         .flatMap(
-            user -> {
-              String path = exchange.getRequest().getPath().pathWithinApplication().value();
-              if (!cfg.enabled() || path.startsWith("/api/health")) {
-                return withCaller(chain.filter(exchange), user.orElse(null));
+            r -> {
+              writeHeaders(exchange, budget, r);
+              if (!r.allowed()) {
+                return tooMany(exchange, r);
               }
-              Budget budget = budget(exchange, path, user.orElse(null));
-              return limiter
-                  .consume(budget.key(), budget.limit())
-                  .flatMap(
-                      r -> {
-                        writeHeaders(exchange, budget, r);
-                        if (!r.allowed()) {
-                          return tooMany(exchange, r);
-                        }
-                        return withCaller(chain.filter(exchange), user.orElse(null));
-                      });
+              return withCaller(next.get(), user);
             });
   }
 
@@ -91,12 +84,11 @@ public class RateLimitFilter implements WebFilter {
 
   private void writeHeaders(ServerWebExchange exchange, Budget budget, RateLimiter.Result r) {
     HttpHeaders h = exchange.getResponse().getHeaders();
+    // Concatenation, not String.format: this runs on every request.
     h.set(
         "RateLimit-Policy",
-        "\"%s\";q=%d;w=%d".formatted(budget.policy(), budget.limit(), cfg.window().toSeconds()));
-    h.set(
-        "RateLimit",
-        "\"%s\";r=%d;t=%d".formatted(budget.policy(), r.remaining(), r.resetSeconds()));
+        '"' + budget.policy() + "\";q=" + budget.limit() + ";w=" + cfg.window().toSeconds());
+    h.set("RateLimit", '"' + budget.policy() + "\";r=" + r.remaining() + ";t=" + r.resetSeconds());
   }
 
   private Mono<Void> tooMany(ServerWebExchange exchange, RateLimiter.Result r) {
@@ -110,12 +102,11 @@ public class RateLimitFilter implements WebFilter {
         "Request budget exhausted; retry after " + r.retryAfterSeconds() + " s");
   }
 
-  private AuthenticatedUser recordCaller(ServerWebExchange exchange, AuthenticatedUser user) {
+  private static void recordCaller(ServerWebExchange exchange, AuthenticatedUser user) {
     exchange.getAttributes().put(RequestContext.USER_ID, user.userId());
     if (user.merchantId() != null) {
       exchange.getAttributes().put(RequestContext.MERCHANT_ID, user.merchantId());
     }
-    return user;
   }
 
   private static Mono<Void> withCaller(Mono<Void> next, AuthenticatedUser user) {

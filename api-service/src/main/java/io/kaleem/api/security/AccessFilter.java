@@ -1,0 +1,137 @@
+package io.kaleem.api.security;
+
+import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.errors.ProblemType;
+import io.kaleem.api.errors.ProblemWriter;
+import io.kaleem.api.errors.Problems;
+import io.kaleem.api.ratelimit.RateLimitGate;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every request's security in one step of Spring Security's filter chain: {@link SecurityHeaders},
+ * the bearer token ({@link BearerToken}, then Spring Security's JWT authentication manager), the
+ * request budget, then the {@link AccessPolicy}. Spring Security's general-purpose filters
+ * (authentication, security context, request cache, exception translation, authorization) did the
+ * same work in about ten reactive filters and cost more CPU per request than the API's handlers;
+ * this filter keeps their components and their answers (see docs/SECURITY.md, "Cost").
+ */
+final class AccessFilter implements WebFilter {
+
+  private final ReactiveAuthenticationManager tokens;
+  private final RateLimitGate rateLimits;
+  private final ProblemWriter problems;
+
+  AccessFilter(
+      ReactiveAuthenticationManager tokens, RateLimitGate rateLimits, ProblemWriter problems) {
+    this.tokens = tokens;
+    this.rateLimits = rateLimits;
+    this.problems = problems;
+  }
+
+  /** The outcome of verifying a bearer token: a caller or a refusal. */
+  private record Caller(JwtAuthenticationToken token, AuthenticationException refused) {}
+
+  @Override
+  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    exchange
+        .getResponse()
+        .beforeCommit(
+            () -> {
+              SecurityHeaders.write(exchange.getResponse());
+              return Mono.empty();
+            });
+    String bearer;
+    try {
+      bearer = BearerToken.from(exchange.getRequest().getHeaders());
+    } catch (AuthenticationException malformed) {
+      return unauthorized(exchange, true);
+    }
+    if (bearer == null) {
+      return rateLimits.admit(exchange, null, () -> authorize(exchange, chain, null, null));
+    }
+    return tokens
+        .authenticate(new BearerTokenAuthenticationToken(bearer))
+        .map(a -> new Caller((JwtAuthenticationToken) a, null))
+        // A failing key store or decoder is a 500, not the caller's fault (as in Spring Security).
+        .onErrorResume(
+            e ->
+                e instanceof AuthenticationException
+                    && !(e instanceof AuthenticationServiceException),
+            e -> Mono.just(new Caller(null, (AuthenticationException) e)))
+        .flatMap(
+            caller -> {
+              if (caller.refused() != null) {
+                return unauthorized(exchange, true);
+              }
+              JwtAuthenticationToken token = caller.token();
+              AuthenticatedUser user = CurrentUser.of(token.getToken());
+              return rateLimits.admit(
+                  exchange, user, () -> authorize(exchange, chain, token, user));
+            });
+  }
+
+  /** Spring's filter chain names each filter per request in a checkpoint; a constant is free. */
+  @Override
+  public String toString() {
+    return "AccessFilter";
+  }
+
+  private Mono<Void> authorize(
+      ServerWebExchange exchange,
+      WebFilterChain chain,
+      JwtAuthenticationToken token,
+      AuthenticatedUser user) {
+    var request = exchange.getRequest();
+    List<String> segments = AccessPolicy.segments(request.getPath().pathWithinApplication());
+    return switch (AccessPolicy.decide(user, request.getMethod(), segments)) {
+      case PUBLIC, ALLOW ->
+          token == null
+              ? chain.filter(exchange)
+              : chain
+                  .filter(exchange)
+                  .contextWrite(ReactiveSecurityContextHolder.withAuthentication(token));
+      // Already charged to the client IP's budget on the way in.
+      case UNAUTHENTICATED -> unauthorized(exchange, false);
+      case FORBIDDEN ->
+          problems.write(exchange, ProblemType.FORBIDDEN, "Your role does not allow this request");
+      case HIDDEN ->
+          problems.write(exchange, Problems.of(ApiException.notFound("merchant", segments.get(3))));
+    };
+  }
+
+  /**
+   * 401 with the RFC 6750 challenge. A refused token never reached the rate limiter, so it is
+   * charged ({@code charge}) to the client IP: guessing tokens is throttled like any anonymous
+   * traffic.
+   */
+  private Mono<Void> unauthorized(ServerWebExchange exchange, boolean charge) {
+    boolean presented =
+        exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
+    exchange
+        .getResponse()
+        .getHeaders()
+        .set(HttpHeaders.WWW_AUTHENTICATE, presented ? "Bearer error=\"invalid_token\"" : "Bearer");
+    Mono<Void> answer =
+        problems.write(
+            exchange,
+            ProblemType.UNAUTHORIZED,
+            "A valid bearer access token is required for this resource");
+    if (!charge) {
+      return answer;
+    }
+    return rateLimits
+        .chargeRefusedCredentials(exchange)
+        .flatMap(allowed -> allowed ? answer : Mono.empty());
+  }
+}
