@@ -148,25 +148,24 @@ class SecurityConfiguration {
             jwt, List.of(new SimpleGrantedAuthority(user.role().authority())), user.userId()));
   }
 
+  /** The configured origins' CORS rules (the chain has no CORS filter without origins). */
   static CorsConfigurationSource cors(SecurityProperties.Cors cfg) {
+    CorsConfiguration c = new CorsConfiguration();
+    c.setAllowedOrigins(cfg.allowedOrigins());
+    c.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"));
+    c.setAllowedHeaders(
+        List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, "X-Request-Id"));
+    c.setExposedHeaders(
+        List.of(
+            "X-Request-Id",
+            "RateLimit",
+            "RateLimit-Policy",
+            HttpHeaders.RETRY_AFTER,
+            HttpHeaders.LOCATION));
+    c.setAllowCredentials(false);
+    c.setMaxAge(Duration.ofMinutes(10));
     UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
-    if (!cfg.allowedOrigins().isEmpty()) {
-      CorsConfiguration c = new CorsConfiguration();
-      c.setAllowedOrigins(cfg.allowedOrigins());
-      c.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"));
-      c.setAllowedHeaders(
-          List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, "X-Request-Id"));
-      c.setExposedHeaders(
-          List.of(
-              "X-Request-Id",
-              "RateLimit",
-              "RateLimit-Policy",
-              HttpHeaders.RETRY_AFTER,
-              HttpHeaders.LOCATION));
-      c.setAllowCredentials(false);
-      c.setMaxAge(Duration.ofMinutes(10));
-      source.registerCorsConfiguration("/**", c);
-    }
+    source.registerCorsConfiguration("/**", c);
     return source;
   }
 }
