@@ -32,6 +32,9 @@ import reactor.core.publisher.Mono;
  */
 public final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
+  /** Cloned per call: a clone skips the provider look-up MessageDigest.getInstance does. */
+  private static final MessageDigest SHA_256 = sha256();
+
   private final ReactiveJwtDecoder verifier;
   private final Clock clock;
   private final Duration skew;
@@ -109,7 +112,6 @@ public final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
   private static String hash(String token) {
     try {
-      // A clone skips the provider look-up MessageDigest.getInstance does on every call.
       MessageDigest sha256 = (MessageDigest) SHA_256.clone();
       byte[] digest = sha256.digest(token.getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
@@ -117,8 +119,6 @@ public final class VerifiedTokenCache implements ReactiveJwtDecoder {
       throw new IllegalStateException(e);
     }
   }
-
-  private static final MessageDigest SHA_256 = sha256();
 
   private static MessageDigest sha256() {
     try {
