@@ -13,5 +13,5 @@ CP_FILE=api-service/target/bench.classpath
 $MVN -pl api-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$CP_FILE" >/dev/null
 CP="api-service/target/test-classes:api-service/target/classes:$(cat "$CP_FILE")"
 java -cp "$CP" io.kaleem.api.bench.SecurityBench "${1:-5}" "${2:-8}" bench/results "${3:-120}" \
-  2> >(grep -v '^{' >&2) | grep -v '^{'
+  2> >(grep --line-buffered -v '^{' >&2) | grep --line-buffered -v '^{'
 echo "written: bench/results/security-latest.md"

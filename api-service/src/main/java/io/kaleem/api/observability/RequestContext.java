@@ -1,7 +1,7 @@
 package io.kaleem.api.observability;
 
 import io.micrometer.context.ContextRegistry;
-import java.util.List;
+import io.micrometer.context.ThreadLocalAccessor;
 import org.slf4j.MDC;
 
 /**
@@ -15,20 +15,66 @@ public final class RequestContext {
   public static final String USER_ID = "userId";
   public static final String MERCHANT_ID = "merchantId";
 
-  private static final List<String> KEYS = List.of(REQUEST_ID, USER_ID, MERCHANT_ID);
+  /** Context key of the request's {@link Caller}. */
+  public static final String CALLER = "kaleem.caller";
+
+  /**
+   * Who made the request, as logs name them. One context entry (and one accessor) for both ids:
+   * with automatic propagation every context entry that has an accessor is restored at every thread
+   * hop of every request.
+   *
+   * @param userId the caller's user id
+   * @param merchantId the caller's merchant, or null
+   */
+  public record Caller(String userId, String merchantId) {}
 
   private RequestContext() {}
 
-  /** Registers MDC accessors for the keys once per JVM. */
+  /** Registers the MDC accessors once per JVM. */
   public static synchronized void registerMdcAccessors() {
     ContextRegistry registry = ContextRegistry.getInstance();
-    for (String key : KEYS) {
-      boolean present =
-          registry.getThreadLocalAccessors().stream().anyMatch(a -> key.equals(a.key()));
-      if (!present) {
-        registry.registerThreadLocalAccessor(
-            key, () -> MDC.get(key), value -> MDC.put(key, value), () -> MDC.remove(key));
+    if (registry.getThreadLocalAccessors().stream().noneMatch(a -> REQUEST_ID.equals(a.key()))) {
+      registry.registerThreadLocalAccessor(
+          REQUEST_ID,
+          () -> MDC.get(REQUEST_ID),
+          value -> MDC.put(REQUEST_ID, value),
+          () -> MDC.remove(REQUEST_ID));
+    }
+    if (registry.getThreadLocalAccessors().stream().noneMatch(a -> CALLER.equals(a.key()))) {
+      registry.registerThreadLocalAccessor(new CallerAccessor());
+    }
+  }
+
+  /** Sets {@code userId} and {@code merchantId} in the MDC from the context's {@link Caller}. */
+  private static final class CallerAccessor implements ThreadLocalAccessor<Caller> {
+    private static final ThreadLocal<Caller> CURRENT = new ThreadLocal<>();
+
+    @Override
+    public Object key() {
+      return CALLER;
+    }
+
+    @Override
+    public Caller getValue() {
+      return CURRENT.get();
+    }
+
+    @Override
+    public void setValue(Caller caller) {
+      CURRENT.set(caller);
+      MDC.put(USER_ID, caller.userId());
+      if (caller.merchantId() == null) {
+        MDC.remove(MERCHANT_ID);
+      } else {
+        MDC.put(MERCHANT_ID, caller.merchantId());
       }
+    }
+
+    @Override
+    public void setValue() {
+      CURRENT.remove();
+      MDC.remove(USER_ID);
+      MDC.remove(MERCHANT_ID);
     }
   }
 }

@@ -2,7 +2,6 @@ package io.kaleem.api.ratelimit;
 
 import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.errors.ProblemWriter;
-import io.kaleem.api.observability.RequestContext;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.Role;
 import io.kaleem.api.security.SecurityProperties;
@@ -16,8 +15,8 @@ import reactor.core.publisher.Mono;
  * Applies the request budget after authentication: per user at their plan's rate, else per client
  * IP; {@code /api/v1/auth/**} per IP at the stricter auth rate. Every response carries {@code
  * RateLimit-Policy} and {@code RateLimit} (IETF httpapi ratelimit-headers draft); over the budget
- * is a 429 problem with {@code Retry-After}. Also records the caller for the access log and MDC.
- * Called by the security filter for every request it has authenticated (or found anonymous).
+ * is a 429 problem with {@code Retry-After}. Called by the security filter for every request it has
+ * authenticated (or found anonymous).
  */
 public class RateLimitGate {
 
@@ -35,17 +34,14 @@ public class RateLimitGate {
   record Budget(String policy, String key, long limit) {}
 
   /**
-   * Charges the request to its budget, then subscribes to {@code next} with the caller in the
-   * Reactor context ({@code user} is null for anonymous requests), or answers 429.
+   * Charges the request to its budget ({@code user} is null for anonymous requests), then
+   * subscribes to {@code next}, or answers 429.
    */
   public Mono<Void> admit(
       ServerWebExchange exchange, AuthenticatedUser user, Supplier<Mono<Void>> next) {
-    if (user != null) {
-      recordCaller(exchange, user);
-    }
     String path = exchange.getRequest().getPath().pathWithinApplication().value();
     if (!cfg.enabled() || path.startsWith("/api/health")) {
-      return withCaller(next.get(), user);
+      return next.get();
     }
     Budget budget = budget(exchange, path, user);
     return limiter
@@ -56,7 +52,7 @@ public class RateLimitGate {
               if (!r.allowed()) {
                 return tooMany(exchange, r);
               }
-              return withCaller(next.get(), user);
+              return next.get();
             });
   }
 
@@ -100,26 +96,6 @@ public class RateLimitGate {
         exchange,
         ProblemType.RATE_LIMITED,
         "Request budget exhausted; retry after " + r.retryAfterSeconds() + " s");
-  }
-
-  private static void recordCaller(ServerWebExchange exchange, AuthenticatedUser user) {
-    exchange.getAttributes().put(RequestContext.USER_ID, user.userId());
-    if (user.merchantId() != null) {
-      exchange.getAttributes().put(RequestContext.MERCHANT_ID, user.merchantId());
-    }
-  }
-
-  private static Mono<Void> withCaller(Mono<Void> next, AuthenticatedUser user) {
-    if (user == null) {
-      return next;
-    }
-    return next.contextWrite(
-        ctx -> {
-          var c = ctx.put(RequestContext.USER_ID, user.userId());
-          return user.merchantId() == null
-              ? c
-              : c.put(RequestContext.MERCHANT_ID, user.merchantId());
-        });
   }
 
   Budget budget(ServerWebExchange exchange, String path, AuthenticatedUser user) {

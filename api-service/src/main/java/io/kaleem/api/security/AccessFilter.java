@@ -4,13 +4,16 @@ import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.errors.ProblemWriter;
 import io.kaleem.api.errors.Problems;
+import io.kaleem.api.observability.RequestContext;
 import io.kaleem.api.ratelimit.RateLimitGate;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
@@ -25,18 +28,36 @@ import reactor.core.publisher.Mono;
  * (authentication, security context, request cache, exception translation, authorization) did the
  * same work in about ten reactive filters and cost more CPU per request than the API's handlers;
  * this filter keeps their components and their answers (see docs/SECURITY.md, "Cost").
+ *
+ * <p>A token this replica has verified before is taken from the {@link VerifiedTokenCache} without
+ * a reactive pipeline; any other token goes through the authentication manager (signature,
+ * validators, errors as Spring Security maps them). The caller enters the Reactor context in one
+ * {@code contextWrite}: with automatic context propagation each one restores the thread locals at
+ * every signal that passes it.
  */
 final class AccessFilter implements WebFilter {
 
+  private final VerifiedTokenCache verified;
   private final ReactiveAuthenticationManager tokens;
   private final RateLimitGate rateLimits;
   private final ProblemWriter problems;
 
   AccessFilter(
-      ReactiveAuthenticationManager tokens, RateLimitGate rateLimits, ProblemWriter problems) {
+      VerifiedTokenCache verified,
+      ReactiveAuthenticationManager tokens,
+      RateLimitGate rateLimits,
+      ProblemWriter problems) {
+    this.verified = verified;
     this.tokens = tokens;
     this.rateLimits = rateLimits;
     this.problems = problems;
+  }
+
+  /** The authentication of a verified token: its one role as the authority, its subject as name. */
+  static JwtAuthenticationToken authentication(Jwt jwt) {
+    AuthenticatedUser user = CurrentUser.of(jwt);
+    return new JwtAuthenticationToken(
+        jwt, List.of(new SimpleGrantedAuthority(user.role().authority())), user.userId());
   }
 
   /** The outcome of verifying a bearer token: a caller or a refusal. */
@@ -60,6 +81,10 @@ final class AccessFilter implements WebFilter {
     if (bearer == null) {
       return rateLimits.admit(exchange, null, () -> authorize(exchange, chain, null, null));
     }
+    Jwt known = verified.verified(bearer);
+    if (known != null) {
+      return admit(exchange, chain, authentication(known));
+    }
     return tokens
         .authenticate(new BearerTokenAuthenticationToken(bearer))
         .map(a -> new Caller((JwtAuthenticationToken) a, null))
@@ -74,11 +99,19 @@ final class AccessFilter implements WebFilter {
               if (caller.refused() != null) {
                 return unauthorized(exchange, true);
               }
-              JwtAuthenticationToken token = caller.token();
-              AuthenticatedUser user = CurrentUser.of(token.getToken());
-              return rateLimits.admit(
-                  exchange, user, () -> authorize(exchange, chain, token, user));
+              return admit(exchange, chain, caller.token());
             });
+  }
+
+  /** An authenticated request: recorded for the access log, then charged to its user's budget. */
+  private Mono<Void> admit(
+      ServerWebExchange exchange, WebFilterChain chain, JwtAuthenticationToken token) {
+    AuthenticatedUser user = CurrentUser.of(token.getToken());
+    exchange.getAttributes().put(RequestContext.USER_ID, user.userId());
+    if (user.merchantId() != null) {
+      exchange.getAttributes().put(RequestContext.MERCHANT_ID, user.merchantId());
+    }
+    return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, token, user));
   }
 
   /** Spring's filter chain names each filter per request in a checkpoint; a constant is free. */
@@ -100,7 +133,11 @@ final class AccessFilter implements WebFilter {
               ? chain.filter(exchange)
               : chain
                   .filter(exchange)
-                  .contextWrite(ReactiveSecurityContextHolder.withAuthentication(token));
+                  .contextWrite(
+                      ReactiveSecurityContextHolder.withAuthentication(token)
+                          .put(
+                              RequestContext.CALLER,
+                              new RequestContext.Caller(user.userId(), user.merchantId())));
       // Already charged to the client IP's budget on the way in.
       case UNAUTHENTICATED -> unauthorized(exchange, false);
       case FORBIDDEN ->

@@ -11,19 +11,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -64,7 +61,7 @@ class SecurityConfiguration {
   /** Used by Spring Security's WebFilterChainProxy for every request. */
   @Bean
   static ServerWebExchangeFirewall requestFirewall() {
-    return RequestFirewall.strict();
+    return new RequestFirewall();
   }
 
   @Bean
@@ -78,7 +75,7 @@ class SecurityConfiguration {
 
   /** The verifying decoder behind a bounded cache of verified tokens. */
   @Bean
-  ReactiveJwtDecoder jwtDecoder(JwtKeys keys, SecurityProperties props, Clock clock) {
+  VerifiedTokenCache jwtDecoder(JwtKeys keys, SecurityProperties props, Clock clock) {
     return new VerifiedTokenCache(
         verifyingDecoder(keys, props, clock),
         clock,
@@ -127,25 +124,19 @@ class SecurityConfiguration {
    */
   @Bean
   SecurityWebFilterChain securityWebFilterChain(
-      ReactiveJwtDecoder decoder,
+      VerifiedTokenCache decoder,
       ProblemWriter problems,
       RateLimiter limiter,
       SecurityProperties props) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
-    tokens.setJwtAuthenticationConverter(this::authentication);
+    tokens.setJwtAuthenticationConverter(jwt -> Mono.just(AccessFilter.authentication(jwt)));
     List<WebFilter> filters = new ArrayList<>();
     if (!props.cors().allowedOrigins().isEmpty()) {
       filters.add(new CorsWebFilter(cors(props.cors())));
     }
-    filters.add(new AccessFilter(tokens, new RateLimitGate(limiter, props, problems), problems));
+    filters.add(
+        new AccessFilter(decoder, tokens, new RateLimitGate(limiter, props, problems), problems));
     return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), filters);
-  }
-
-  private Mono<JwtAuthenticationToken> authentication(Jwt jwt) {
-    var user = CurrentUser.of(jwt);
-    return Mono.just(
-        new JwtAuthenticationToken(
-            jwt, List.of(new SimpleGrantedAuthority(user.role().authority())), user.userId()));
   }
 
   /** The configured origins' CORS rules (the chain has no CORS filter without origins). */

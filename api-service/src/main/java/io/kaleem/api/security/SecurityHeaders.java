@@ -40,9 +40,17 @@ final class SecurityHeaders {
             headers.set(name, value);
           }
         });
-    if (response.getStatusCode() != HttpStatus.NOT_MODIFIED
-        && CACHE.keySet().stream().noneMatch(headers::containsHeader)) {
+    if (response.getStatusCode() != HttpStatus.NOT_MODIFIED && noneSet(headers, CACHE)) {
       CACHE.forEach(headers::set);
     }
+  }
+
+  private static boolean noneSet(HttpHeaders headers, Map<String, String> names) {
+    for (String name : names.keySet()) {
+      if (headers.containsHeader(name)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

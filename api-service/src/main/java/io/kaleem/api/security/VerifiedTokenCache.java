@@ -86,6 +86,15 @@ public final class VerifiedTokenCache implements ReactiveJwtDecoder {
     return verifier.decode(token).doOnNext(jwt -> verified.put(key, jwt));
   }
 
+  /**
+   * The token's claims when this replica verified it and it has not expired since, else null (then
+   * {@link #decode} verifies it or refuses it). Synchronous: the hot path of every request.
+   */
+  public Jwt verified(String token) {
+    Jwt hit = verified.getIfPresent(hash(token));
+    return hit != null && nanosLeft(hit) > 0 ? hit : null;
+  }
+
   /** Entries currently held (tests and metrics). */
   public long size() {
     verified.cleanUp();

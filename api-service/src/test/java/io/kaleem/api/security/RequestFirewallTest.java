@@ -6,10 +6,61 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.test.StepVerifier;
 
-/** The loop answers exactly as Spring Security's regular expressions on every kind of input. */
+/**
+ * The firewall refuses what Spring Security's strict firewall refuses, up front, and passes the
+ * exchange on undecorated; its loop answers exactly as Spring's regular expressions.
+ */
 class RequestFirewallTest {
+
+  private final RequestFirewall firewall = new RequestFirewall();
+
+  private static MockServerWebExchange exchange(MockServerHttpRequest.BaseBuilder<?> request) {
+    return MockServerWebExchange.from(request);
+  }
+
+  @Test
+  void aCleanRequestReachesTheApplicationUndecorated() {
+    ServerWebExchange exchange =
+        exchange(
+            MockServerHttpRequest.get("/api/v1/products?q=%D8%B9%D8%B1%D8%A8%D9%8A&limit=5")
+                .header("Authorization", "Bearer eyJhbGciOiJFUzI1NiJ9.e30.sig")
+                .header("Accept-Language", "ar\tq=0.9"));
+    StepVerifier.create(firewall.getFirewalledExchange(exchange))
+        .assertNext(passed -> assertThat(passed).isSameAs(exchange))
+        .verifyComplete();
+  }
+
+  @Test
+  void aControlCharacterInAHeaderNoOneReadsIsRefused() {
+    refused(exchange(MockServerHttpRequest.get("/api/v1/products").header("X-Unread", "a\u0000b")));
+    refused(exchange(MockServerHttpRequest.get("/api/v1/products").header("X-\u0007", "a")));
+  }
+
+  @Test
+  void aControlCharacterInAQueryParameterNameIsRefused() {
+    refused(exchange(MockServerHttpRequest.get("/api/v1/products?{name}=1", "a\u0007b")));
+  }
+
+  @Test
+  void springSecuritysUrlAndMethodRulesStillApply() {
+    refused(exchange(MockServerHttpRequest.get("/api/v1/products/../admin")));
+    refused(exchange(MockServerHttpRequest.get("/api/v1/products;jsessionid=1")));
+    refused(
+        exchange(MockServerHttpRequest.method(HttpMethod.valueOf("TRACE"), "/api/v1/products")));
+  }
+
+  private void refused(ServerWebExchange exchange) {
+    StepVerifier.create(firewall.getFirewalledExchange(exchange))
+        .verifyError(ServerExchangeRejectedException.class);
+  }
 
   static List<String> samples() {
     List<String> s =

@@ -82,6 +82,10 @@ class VerifiedTokenCacheTest {
     assertThat(verifications).hasValue(1);
     assertThat(second).isSameAs(first);
     assertThat(second.getSubject()).isEqualTo("65a000000000000000000001");
+    // The security filter's synchronous look-up sees the same entry, and only verified tokens.
+    assertThat(cache.verified(token)).isSameAs(first);
+    assertThat(cache.verified(token(Duration.ofSeconds(2)))).isNull();
+    assertThat(verifications).hasValue(1);
     // Another token is another entry.
     cache.decode(token(Duration.ofSeconds(1))).block();
     assertThat(verifications).hasValue(2);
@@ -98,6 +102,8 @@ class VerifiedTokenCacheTest {
     assertThat(verifications).hasValue(1);
 
     clock.advance(Duration.ofSeconds(2));
+    // The synchronous look-up refuses it too: the filter then asks decode, which answers why.
+    assertThat(cache.verified(token)).isNull();
     assertThatThrownBy(() -> cache.decode(token).block()).isInstanceOf(BadJwtException.class);
     // What the resource server makes of it: invalid_token, answered 401.
     var manager = new JwtReactiveAuthenticationManager(cache);
@@ -129,6 +135,7 @@ class VerifiedTokenCacheTest {
     assertThat(verifications).hasValue(1);
 
     clock.advance(Duration.ofSeconds(2));
+    assertThat(cache.verified(token)).isNull();
     assertThatThrownBy(() -> cache.decode(token).block()).isInstanceOf(BadJwtException.class);
     assertThat(verifications).hasValue(2);
   }
@@ -142,6 +149,7 @@ class VerifiedTokenCacheTest {
     }
     assertThat(verifications).hasValue(2);
     assertThat(cache.size()).isZero();
+    assertThat(cache.verified(tampered)).isNull();
   }
 
   @Test

@@ -141,4 +141,34 @@ class WebHardeningTest {
     assertThat(exchange.getResponse().getBodyAsString().block())
         .contains("https://kaleem.io/problems/service-unavailable");
   }
+
+  /**
+   * The firewall judges every header as Spring Security's strict firewall would, read or not: a C1
+   * control character (0x85, which Netty's own header validation lets through) in a header no
+   * handler reads is refused with 400. Raw bytes over a socket: HTTP clients refuse to send it.
+   */
+  @Test
+  void aControlCharacterInAnUnreadHeaderIsRefused() throws Exception {
+    assertThat(rawStatusLine("X-Unread: plain")).startsWith("HTTP/1.1 200");
+    assertThat(rawStatusLine("X-Unread: a\u0085b")).startsWith("HTTP/1.1 400");
+  }
+
+  private String rawStatusLine(String header) throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      String request =
+          "GET /api/health/liveness HTTP/1.1\r\nHost: localhost\r\n"
+              + header
+              + "\r\nConnection: close\r\n\r\n";
+      socket
+          .getOutputStream()
+          .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      return in.readLine();
+    }
+  }
 }
