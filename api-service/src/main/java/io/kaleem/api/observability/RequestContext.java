@@ -6,8 +6,9 @@ import org.slf4j.MDC;
 
 /**
  * Names of the per-request values carried in the Reactor context, the exchange attributes and the
- * logging MDC. With {@code spring.reactor.context-propagation=auto} every log line written while
- * serving a request carries them, whatever thread it runs on.
+ * logging MDC. The caller is one {@link Caller}, under {@link #CALLER} in both the context and the
+ * exchange attributes (for the access log). With {@code spring.reactor.context-propagation=auto}
+ * every log line written while serving a request carries them, whatever thread it runs on.
  */
 public final class RequestContext {
 
@@ -26,7 +27,24 @@ public final class RequestContext {
    * @param userId the caller's user id
    * @param merchantId the caller's merchant, or null
    */
-  public record Caller(String userId, String merchantId) {}
+  public record Caller(String userId, String merchantId) {
+
+    /** Puts both ids in the MDC, removing a merchant id an earlier caller left on the thread. */
+    public void toMdc() {
+      MDC.put(USER_ID, userId);
+      if (merchantId == null) {
+        MDC.remove(MERCHANT_ID);
+      } else {
+        MDC.put(MERCHANT_ID, merchantId);
+      }
+    }
+
+    /** Removes both ids from the MDC. */
+    public static void clearMdc() {
+      MDC.remove(USER_ID);
+      MDC.remove(MERCHANT_ID);
+    }
+  }
 
   private RequestContext() {}
 
@@ -62,19 +80,13 @@ public final class RequestContext {
     @Override
     public void setValue(Caller caller) {
       CURRENT.set(caller);
-      MDC.put(USER_ID, caller.userId());
-      if (caller.merchantId() == null) {
-        MDC.remove(MERCHANT_ID);
-      } else {
-        MDC.put(MERCHANT_ID, caller.merchantId());
-      }
+      caller.toMdc();
     }
 
     @Override
     public void setValue() {
       CURRENT.remove();
-      MDC.remove(USER_ID);
-      MDC.remove(MERCHANT_ID);
+      Caller.clearMdc();
     }
   }
 }

@@ -75,14 +75,10 @@ public class RequestIdFilter implements WebFilter {
         pattern instanceof PathPattern p
             ? p.getPatternString()
             : pattern == null ? "" : "" + pattern;
-    String userId = exchange.getAttribute(RequestContext.USER_ID);
-    String merchantId = exchange.getAttribute(RequestContext.MERCHANT_ID);
+    RequestContext.Caller caller = exchange.getAttribute(RequestContext.CALLER);
     MDC.put(RequestContext.REQUEST_ID, id);
-    if (userId != null) {
-      MDC.put(RequestContext.USER_ID, userId);
-    }
-    if (merchantId != null) {
-      MDC.put(RequestContext.MERCHANT_ID, merchantId);
+    if (caller != null) {
+      caller.toMdc();
     }
     try {
       access
@@ -96,8 +92,7 @@ public class RequestIdFilter implements WebFilter {
           .log("request");
     } finally {
       MDC.remove(RequestContext.REQUEST_ID);
-      MDC.remove(RequestContext.USER_ID);
-      MDC.remove(RequestContext.MERCHANT_ID);
+      RequestContext.Caller.clearMdc();
     }
   }
 }

@@ -20,6 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Every request's security in one step of Spring Security's filter chain: {@link SecurityHeaders},
@@ -54,8 +55,7 @@ final class AccessFilter implements WebFilter {
   }
 
   /** The authentication of a verified token: its one role as the authority, its subject as name. */
-  static JwtAuthenticationToken authentication(Jwt jwt) {
-    AuthenticatedUser user = CurrentUser.of(jwt);
+  static JwtAuthenticationToken authentication(Jwt jwt, AuthenticatedUser user) {
     return new JwtAuthenticationToken(
         jwt, List.of(new SimpleGrantedAuthority(user.role().authority())), user.userId());
   }
@@ -83,7 +83,8 @@ final class AccessFilter implements WebFilter {
     }
     Jwt known = verified.verified(bearer);
     if (known != null) {
-      return admit(exchange, chain, authentication(known));
+      AuthenticatedUser user = CurrentUser.of(known);
+      return admit(exchange, chain, authentication(known, user), user);
     }
     return tokens
         .authenticate(new BearerTokenAuthenticationToken(bearer))
@@ -99,19 +100,25 @@ final class AccessFilter implements WebFilter {
               if (caller.refused() != null) {
                 return unauthorized(exchange, true);
               }
-              return admit(exchange, chain, caller.token());
+              JwtAuthenticationToken token = caller.token();
+              return admit(exchange, chain, token, CurrentUser.of(token.getToken()));
             });
   }
 
-  /** An authenticated request: recorded for the access log, then charged to its user's budget. */
+  /**
+   * An authenticated request: the caller recorded for the access log, then charged to its user's
+   * budget. What the handlers and the logs see of the caller is one context, written once.
+   */
   private Mono<Void> admit(
-      ServerWebExchange exchange, WebFilterChain chain, JwtAuthenticationToken token) {
-    AuthenticatedUser user = CurrentUser.of(token.getToken());
-    exchange.getAttributes().put(RequestContext.USER_ID, user.userId());
-    if (user.merchantId() != null) {
-      exchange.getAttributes().put(RequestContext.MERCHANT_ID, user.merchantId());
-    }
-    return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, token, user));
+      ServerWebExchange exchange,
+      WebFilterChain chain,
+      JwtAuthenticationToken token,
+      AuthenticatedUser user) {
+    var caller = new RequestContext.Caller(user.userId(), user.merchantId());
+    exchange.getAttributes().put(RequestContext.CALLER, caller);
+    Context context =
+        ReactiveSecurityContextHolder.withAuthentication(token).put(RequestContext.CALLER, caller);
+    return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, user, context));
   }
 
   /** Spring's filter chain names each filter per request in a checkpoint; a constant is free. */
@@ -121,23 +128,12 @@ final class AccessFilter implements WebFilter {
   }
 
   private Mono<Void> authorize(
-      ServerWebExchange exchange,
-      WebFilterChain chain,
-      JwtAuthenticationToken token,
-      AuthenticatedUser user) {
+      ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user, Context caller) {
     var request = exchange.getRequest();
     List<String> segments = AccessPolicy.segments(request.getPath().pathWithinApplication());
     return switch (AccessPolicy.decide(user, request.getMethod(), segments)) {
       case PUBLIC, ALLOW ->
-          token == null
-              ? chain.filter(exchange)
-              : chain
-                  .filter(exchange)
-                  .contextWrite(
-                      ReactiveSecurityContextHolder.withAuthentication(token)
-                          .put(
-                              RequestContext.CALLER,
-                              new RequestContext.Caller(user.userId(), user.merchantId())));
+          caller == null ? chain.filter(exchange) : chain.filter(exchange).contextWrite(caller);
       // Already charged to the client IP's budget on the way in.
       case UNAUTHENTICATED -> unauthorized(exchange, false);
       case FORBIDDEN ->

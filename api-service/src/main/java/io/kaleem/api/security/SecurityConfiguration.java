@@ -129,7 +129,8 @@ class SecurityConfiguration {
       RateLimiter limiter,
       SecurityProperties props) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
-    tokens.setJwtAuthenticationConverter(jwt -> Mono.just(AccessFilter.authentication(jwt)));
+    tokens.setJwtAuthenticationConverter(
+        jwt -> Mono.just(AccessFilter.authentication(jwt, CurrentUser.of(jwt))));
     List<WebFilter> filters = new ArrayList<>();
     if (!props.cors().allowedOrigins().isEmpty()) {
       filters.add(new CorsWebFilter(cors(props.cors())));

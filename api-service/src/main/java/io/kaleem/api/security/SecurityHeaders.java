@@ -11,8 +11,8 @@ import org.springframework.security.web.server.header.CacheControlServerHttpHead
  * writers as {@code SecurityConfiguration} used to configure them: each header unless the handler
  * set it; the three cache headers together, unless one is already set or the answer is a 304. One
  * synchronous call: Spring Security's composite writer runs its writers as a reactive stream, which
- * cost ~10 µs per request. HSTS is written by {@code HstsFilter}, which trusts the ingress's {@code
- * X-Forwarded-Proto}.
+ * cost ~10 µs per request. HSTS is written by {@code RequestIdFilter} for requests that came over
+ * TLS, trusting the ingress's {@code X-Forwarded-Proto}.
  */
 final class SecurityHeaders {
 
