@@ -44,16 +44,19 @@ public class RateLimitGate {
       return next.get();
     }
     Budget budget = budget(exchange, path, user);
+    RateLimiter.Result now = limiter.consumeNow(budget.key(), budget.limit());
+    if (now != null) {
+      return decided(exchange, budget, now, next);
+    }
     return limiter
-        .consume(budget.key(), budget.limit())
-        .flatMap(
-            r -> {
-              writeHeaders(exchange, budget, r);
-              if (!r.allowed()) {
-                return tooMany(exchange, r);
-              }
-              return next.get();
-            });
+        .consumeShared(budget.key(), budget.limit())
+        .flatMap(r -> decided(exchange, budget, r, next));
+  }
+
+  private Mono<Void> decided(
+      ServerWebExchange exchange, Budget budget, RateLimiter.Result r, Supplier<Mono<Void>> next) {
+    writeHeaders(exchange, budget, r);
+    return r.allowed() ? next.get() : tooMany(exchange, r);
   }
 
   /**

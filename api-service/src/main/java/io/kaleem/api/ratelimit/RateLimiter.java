@@ -85,21 +85,41 @@ public class RateLimiter implements DisposableBean {
 
   /** Takes one token from the bucket {@code key} allowing {@code perWindow} requests. */
   public Mono<Result> consume(String key, long perWindow) {
-    String fullKey = cfg.keyPrefix() + ":" + key + ":" + perWindow;
+    Result now = consumeNow(key, perWindow);
+    return now != null ? Mono.just(now) : consumeShared(key, perWindow);
+  }
+
+  /**
+   * The answer this replica can give without waiting: a token from its lease on the shared bucket,
+   * or from its own bucket while Redis is away. Null when only Redis can answer ({@link
+   * #consumeShared}). Most requests of a busy user end here, without a reactive step.
+   */
+  public Result consumeNow(String key, long perWindow) {
+    String fullKey = fullKey(key, perWindow);
     AsyncProxyManager<byte[]> proxies = shared;
     if (proxies == null || !connection.isOpen()) {
       if (proxies != null) {
         degradedOnce(new IllegalStateException("connection to " + cfg.redisUrl() + " closed"));
       }
       connect();
+      return locally(fullKey, perWindow);
+    }
+    return cfg.leaseSize(perWindow) > 1 ? leases.take(fullKey, perWindow, System.nanoTime()) : null;
+  }
+
+  /**
+   * Takes one token from the shared bucket in Redis, leasing a share of it when the bucket is big
+   * enough; falls back to this replica's bucket when Redis fails. For a request {@link #consumeNow}
+   * could not answer.
+   */
+  public Mono<Result> consumeShared(String key, long perWindow) {
+    String fullKey = fullKey(key, perWindow);
+    AsyncProxyManager<byte[]> proxies = shared;
+    if (proxies == null) {
       return Mono.fromSupplier(() -> locally(fullKey, perWindow));
     }
     long chunk = cfg.leaseSize(perWindow);
     if (chunk > 1) {
-      Result leased = leases.take(fullKey, perWindow, System.nanoTime());
-      if (leased != null) {
-        return Mono.just(leased);
-      }
       return remote(proxies, fullKey, perWindow, chunk)
           .flatMap(
               p -> {
@@ -116,6 +136,10 @@ public class RateLimiter implements DisposableBean {
     return remote(proxies, fullKey, perWindow, 1)
         .map(p -> result(p, perWindow))
         .onErrorResume(e -> fallBack(e, fullKey, perWindow));
+  }
+
+  private String fullKey(String key, long perWindow) {
+    return cfg.keyPrefix() + ":" + key + ":" + perWindow;
   }
 
   /** Takes {@code tokens} from the shared bucket in Redis, in one compare-and-swap. */

@@ -2,14 +2,14 @@ package io.kaleem.api.security;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
-import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 
 /**
@@ -27,7 +27,7 @@ import reactor.netty.http.server.HttpServerRequest;
  * regular expressions; the rules are the same (assigned code points, no control characters, tab
  * allowed in header values), and the regex cost ~20 µs per request with a bearer token.
  */
-final class RequestFirewall implements ServerWebExchangeFirewall {
+final class RequestFirewall {
 
   private final StrictServerWebExchangeFirewall rules = new StrictServerWebExchangeFirewall();
 
@@ -37,22 +37,34 @@ final class RequestFirewall implements ServerWebExchangeFirewall {
     rules.setAllowedParameterNames(s -> assignedWithoutControls(s, false));
   }
 
-  @Override
-  public Mono<ServerWebExchange> getFirewalledExchange(ServerWebExchange exchange) {
-    return rules
-        .getFirewalledExchange(exchange)
-        .map(
-            checked -> {
-              HttpServerRequest netty = netty(exchange.getRequest());
-              if (netty == null) {
-                inspectThroughSpring(checked.getRequest().getHeaders());
-              } else {
-                inspect(netty);
-              }
-              // Spring's wrapper judges the parameter names (and values) as it parses them.
-              checked.getRequest().getQueryParams();
-              return exchange;
-            });
+  /**
+   * Refuses a request that breaks a rule with {@link ServerExchangeRejectedException}; a request
+   * that passes goes on unwrapped.
+   */
+  void check(ServerWebExchange exchange) {
+    // Spring's firewall decides on subscription (Mono.fromCallable): its answer is taken at once,
+    // without building an operator chain around the rest of the request.
+    CompletableFuture<ServerWebExchange> decided = rules.getFirewalledExchange(exchange).toFuture();
+    if (!decided.isDone()) {
+      throw new IllegalStateException("Spring Security's firewall no longer decides synchronously");
+    }
+    ServerWebExchange checked;
+    try {
+      checked = decided.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException rejected) {
+        throw rejected;
+      }
+      throw e;
+    }
+    HttpServerRequest netty = netty(exchange.getRequest());
+    if (netty == null) {
+      inspectThroughSpring(checked.getRequest().getHeaders());
+    } else {
+      inspect(netty);
+    }
+    // Spring's wrapper judges the parameter names (and values) as it parses them.
+    checked.getRequest().getQueryParams();
   }
 
   private static HttpServerRequest netty(ServerHttpRequest request) {

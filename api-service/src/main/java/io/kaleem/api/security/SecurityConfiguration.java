@@ -5,12 +5,10 @@ import io.kaleem.api.ratelimit.RateLimitGate;
 import io.kaleem.api.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -22,20 +20,15 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
-import org.springframework.security.web.server.MatcherSecurityWebFilterChain;
-import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.CorsWebFilter;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
-import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The one security filter chain: stateless bearer JWTs, the {@link AccessPolicy}, rate limits,
+ * The one security filter: stateless bearer JWTs, the {@link AccessPolicy}, rate limits,
  * problem+json for 401/403/404, CORS from configuration and security headers. There is no switch
  * that turns it off.
  */
@@ -45,23 +38,6 @@ class SecurityConfiguration {
   @Bean
   JwtKeys jwtKeys(SecurityProperties props) {
     return JwtKeys.from(props.jwt());
-  }
-
-  /**
-   * No Spring Security observations. Disabling them by name in {@code management.observations}
-   * still left Spring Security's observation decorator around every filter (a deferred Mono, a
-   * checkpoint and a no-op observation per filter per request); this setting removes the decorator
-   * itself. The HTTP server observation still times every request, security included.
-   */
-  @Bean
-  static SecurityObservationSettings securityObservationSettings() {
-    return SecurityObservationSettings.noObservations();
-  }
-
-  /** Used by Spring Security's WebFilterChainProxy for every request. */
-  @Bean
-  static ServerWebExchangeFirewall requestFirewall() {
-    return new RequestFirewall();
   }
 
   @Bean
@@ -119,25 +95,25 @@ class SecurityConfiguration {
   }
 
   /**
-   * The chain Spring Security's {@code WebFilterChainProxy} runs for every request (behind its
-   * firewall): CORS when origins are configured, then {@link AccessFilter}.
+   * Every request's security, in Spring Security's place in the web filter chain: firewall, CORS
+   * when origins are configured, then the {@link AccessGate}.
    */
   @Bean
-  SecurityWebFilterChain securityWebFilterChain(
+  SecurityFilter securityFilter(
       VerifiedTokenCache decoder,
       ProblemWriter problems,
       RateLimiter limiter,
       SecurityProperties props) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
     tokens.setJwtAuthenticationConverter(
-        jwt -> Mono.just(AccessFilter.authentication(jwt, CurrentUser.of(jwt))));
-    List<WebFilter> filters = new ArrayList<>();
-    if (!props.cors().allowedOrigins().isEmpty()) {
-      filters.add(new CorsWebFilter(cors(props.cors())));
-    }
-    filters.add(
-        new AccessFilter(decoder, tokens, new RateLimitGate(limiter, props, problems), problems));
-    return new MatcherSecurityWebFilterChain(ServerWebExchangeMatchers.anyExchange(), filters);
+        jwt -> Mono.just(AccessGate.authentication(jwt, CurrentUser.of(jwt))));
+    CorsWebFilter cors =
+        props.cors().allowedOrigins().isEmpty() ? null : new CorsWebFilter(cors(props.cors()));
+    return new SecurityFilter(
+        new RequestFirewall(),
+        cors,
+        new AccessGate(decoder, tokens, new RateLimitGate(limiter, props, problems), problems),
+        problems);
   }
 
   /** The configured origins' CORS rules (the chain has no CORS filter without origins). */

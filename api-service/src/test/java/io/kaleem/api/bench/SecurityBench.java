@@ -56,18 +56,18 @@ public final class SecurityBench {
   /** Measured rounds per configuration; the median is reported (three moved it by ±0.05). */
   private static final int ROUNDS = 5;
 
-  /** Removes Spring Security's WebFilterChainProxy: requests reach the handlers unfiltered. */
+  /** Removes the API's SecurityFilter: requests reach the handlers unfiltered. */
   static final class WithoutSecurityChain implements BeanDefinitionRegistryPostProcessor {
     @Override
     public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
       for (String name : registry.getBeanDefinitionNames()) {
         var definition = registry.getBeanDefinition(name);
-        if ("springSecurityWebFilterChainFilter".equals(definition.getFactoryMethodName())) {
+        if ("securityFilter".equals(definition.getFactoryMethodName())) {
           registry.removeBeanDefinition(name);
           return;
         }
       }
-      throw new IllegalStateException("no security WebFilterChainProxy bean to remove");
+      throw new IllegalStateException("no securityFilter bean to remove");
     }
   }
 

@@ -47,6 +47,8 @@ class WebHardeningTest {
           .expectHeader()
           .valueEquals("Referrer-Policy", "no-referrer")
           .expectHeader()
+          .valueEquals("Cache-Control", "no-store")
+          .expectHeader()
           .doesNotExist("Strict-Transport-Security")
           .expectHeader()
           .exists("X-Request-Id");
@@ -149,26 +151,42 @@ class WebHardeningTest {
    */
   @Test
   void aControlCharacterInAnUnreadHeaderIsRefused() throws Exception {
-    assertThat(rawStatusLine("X-Unread: plain")).startsWith("HTTP/1.1 200");
-    assertThat(rawStatusLine("X-Unread: a\u0085b")).startsWith("HTTP/1.1 400");
+    assertThat(raw("/api/health/liveness", "X-Unread: plain")).startsWith("HTTP/1.1 200");
+    assertThat(raw("/api/health/liveness", "X-Unread: a\u0085b")).startsWith("HTTP/1.1 400");
   }
 
-  private String rawStatusLine(String header) throws Exception {
+  /** A refusal is a problem document with the security headers, naming the rule, not the value. */
+  @Test
+  void aFirewallRefusalIsAProblemWithTheSecurityHeaders() throws Exception {
+    String answer = raw("/api/v1/plans;jsessionid=1", "X-Unread: plain");
+    assertThat(answer)
+        .startsWith("HTTP/1.1 400")
+        .containsIgnoringCase("content-type: application/problem+json")
+        .containsIgnoringCase("x-content-type-options: nosniff")
+        .containsIgnoringCase("x-request-id: ")
+        .contains("https://kaleem.io/problems/malformed-request")
+        .contains("URL contained a potentially malicious String");
+    assertThat(raw("/api/health/liveness", "X-Unread: secret\u0085value"))
+        .contains("X-Unread")
+        .doesNotContain("secret");
+  }
+
+  /** The whole answer to a GET of {@code path} with one extra header line, sent as raw bytes. */
+  private String raw(String path, String header) throws Exception {
     try (var socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       String request =
-          "GET /api/health/liveness HTTP/1.1\r\nHost: localhost\r\n"
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: localhost\r\n"
               + header
               + "\r\nConnection: close\r\n\r\n";
       socket
           .getOutputStream()
           .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      var in =
-          new java.io.BufferedReader(
-              new java.io.InputStreamReader(
-                  socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
-      return in.readLine();
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
   }
 }

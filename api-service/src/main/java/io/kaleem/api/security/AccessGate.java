@@ -17,18 +17,17 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 /**
- * Every request's security in one step of Spring Security's filter chain: {@link SecurityHeaders},
- * the bearer token ({@link BearerToken}, then Spring Security's JWT authentication manager), the
- * request budget, then the {@link AccessPolicy}. Spring Security's general-purpose filters
- * (authentication, security context, request cache, exception translation, authorization) did the
- * same work in about ten reactive filters and cost more CPU per request than the API's handlers;
- * this filter keeps their components and their answers (see docs/SECURITY.md, "Cost").
+ * Who is calling and whether they may, the last step of {@link SecurityFilter}: the bearer token
+ * ({@link BearerToken}, then Spring Security's JWT authentication manager), the request budget,
+ * then the {@link AccessPolicy}. Spring Security's general-purpose filters (authentication,
+ * security context, request cache, exception translation, authorization) did the same work in about
+ * ten reactive filters and cost more CPU per request than the API's handlers; this gate keeps their
+ * components and their answers (see docs/SECURITY.md, "Cost").
  *
  * <p>A token this replica has verified before is taken from the {@link VerifiedTokenCache} without
  * a reactive pipeline; any other token goes through the authentication manager (signature,
@@ -36,14 +35,14 @@ import reactor.util.context.Context;
  * {@code contextWrite}: with automatic context propagation each one restores the thread locals at
  * every signal that passes it.
  */
-final class AccessFilter implements WebFilter {
+final class AccessGate {
 
   private final VerifiedTokenCache verified;
   private final ReactiveAuthenticationManager tokens;
   private final RateLimitGate rateLimits;
   private final ProblemWriter problems;
 
-  AccessFilter(
+  AccessGate(
       VerifiedTokenCache verified,
       ReactiveAuthenticationManager tokens,
       RateLimitGate rateLimits,
@@ -63,15 +62,8 @@ final class AccessFilter implements WebFilter {
   /** The outcome of verifying a bearer token: a caller or a refusal. */
   private record Caller(JwtAuthenticationToken token, AuthenticationException refused) {}
 
-  @Override
-  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    exchange
-        .getResponse()
-        .beforeCommit(
-            () -> {
-              SecurityHeaders.write(exchange.getResponse());
-              return Mono.empty();
-            });
+  /** Authenticates, charges and authorizes the request; {@code chain} runs when all three pass. */
+  Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String bearer;
     try {
       bearer = BearerToken.from(exchange.getRequest().getHeaders());
@@ -119,12 +111,6 @@ final class AccessFilter implements WebFilter {
     Context context =
         ReactiveSecurityContextHolder.withAuthentication(token).put(RequestContext.CALLER, caller);
     return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, user, context));
-  }
-
-  /** Spring's filter chain names each filter per request in a checkpoint; a constant is free. */
-  @Override
-  public String toString() {
-    return "AccessFilter";
   }
 
   private Mono<Void> authorize(
