@@ -3,12 +3,21 @@ package io.kaleem.api.observability;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
 import org.slf4j.MDC;
+import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.util.context.Context;
 
 /**
- * Names of the per-request values carried in the Reactor context, the exchange attributes and the
- * logging MDC. The caller is one {@link Caller}, under {@link #CALLER} in both the context and the
- * exchange attributes (for the access log). With {@code spring.reactor.context-propagation=auto}
- * every log line written while serving a request carries them, whatever thread it runs on.
+ * The per-request values logs carry, and how they reach every log line. The request's exchange is
+ * the one Reactor context entry ({@link #withExchange}, under Spring's {@link
+ * ServerWebExchangeContextFilter} key); its attributes hold the request id and, once the request is
+ * authenticated, the {@link Caller}. With {@code spring.reactor.context-propagation=auto} one
+ * accessor turns them into MDC fields at every thread hop, whatever thread the work runs on.
+ *
+ * <p>One entry written once, at the first filter: with automatic propagation every {@code
+ * contextWrite} in a request restores every registered thread local at every signal that passes it,
+ * so values learned later in the request (the caller) go into the exchange's attributes, not into
+ * another {@code contextWrite}.
  */
 public final class RequestContext {
 
@@ -16,13 +25,11 @@ public final class RequestContext {
   public static final String USER_ID = "userId";
   public static final String MERCHANT_ID = "merchantId";
 
-  /** Context key of the request's {@link Caller}. */
+  /** Exchange attribute holding the request's {@link Caller}. */
   public static final String CALLER = "kaleem.caller";
 
   /**
-   * Who made the request, as logs name them. One context entry (and one accessor) for both ids:
-   * with automatic propagation every context entry that has an accessor is restored at every thread
-   * hop of every request.
+   * Who made the request, as logs name them.
    *
    * @param userId the caller's user id
    * @param merchantId the caller's merchant, or null
@@ -30,7 +37,7 @@ public final class RequestContext {
   public record Caller(String userId, String merchantId) {
 
     /** Puts both ids in the MDC, removing a merchant id an earlier caller left on the thread. */
-    public void toMdc() {
+    void toMdc() {
       MDC.put(USER_ID, userId);
       if (merchantId == null) {
         MDC.remove(MERCHANT_ID);
@@ -38,55 +45,73 @@ public final class RequestContext {
         MDC.put(MERCHANT_ID, merchantId);
       }
     }
-
-    /** Removes both ids from the MDC. */
-    public static void clearMdc() {
-      MDC.remove(USER_ID);
-      MDC.remove(MERCHANT_ID);
-    }
   }
 
   private RequestContext() {}
 
-  /** Registers the MDC accessors once per JVM. */
-  public static synchronized void registerMdcAccessors() {
-    ContextRegistry registry = ContextRegistry.getInstance();
-    if (registry.getThreadLocalAccessors().stream().noneMatch(a -> REQUEST_ID.equals(a.key()))) {
-      registry.registerThreadLocalAccessor(
-          REQUEST_ID,
-          () -> MDC.get(REQUEST_ID),
-          value -> MDC.put(REQUEST_ID, value),
-          () -> MDC.remove(REQUEST_ID));
+  /** {@code context} with the request's exchange, where {@link #toMdc} and services find it. */
+  public static Context withExchange(Context context, ServerWebExchange exchange) {
+    return context.put(ServerWebExchangeContextFilter.EXCHANGE_CONTEXT_ATTRIBUTE, exchange);
+  }
+
+  /** The request id and caller of {@code exchange} as MDC fields; absent ones are removed. */
+  public static void toMdc(ServerWebExchange exchange) {
+    String id = exchange.getAttribute(REQUEST_ID);
+    if (id == null) {
+      MDC.remove(REQUEST_ID);
+    } else {
+      MDC.put(REQUEST_ID, id);
     }
-    if (registry.getThreadLocalAccessors().stream().noneMatch(a -> CALLER.equals(a.key()))) {
-      registry.registerThreadLocalAccessor(new CallerAccessor());
+    Caller caller = exchange.getAttribute(CALLER);
+    if (caller == null) {
+      MDC.remove(USER_ID);
+      MDC.remove(MERCHANT_ID);
+    } else {
+      caller.toMdc();
     }
   }
 
-  /** Sets {@code userId} and {@code merchantId} in the MDC from the context's {@link Caller}. */
-  private static final class CallerAccessor implements ThreadLocalAccessor<Caller> {
-    private static final ThreadLocal<Caller> CURRENT = new ThreadLocal<>();
+  /** Removes the request's MDC fields. */
+  public static void clearMdc() {
+    MDC.remove(REQUEST_ID);
+    MDC.remove(USER_ID);
+    MDC.remove(MERCHANT_ID);
+  }
+
+  /** Registers the MDC accessor once per JVM. */
+  public static synchronized void registerMdcAccessors() {
+    ContextRegistry registry = ContextRegistry.getInstance();
+    if (registry.getThreadLocalAccessors().stream()
+        .noneMatch(
+            a -> ServerWebExchangeContextFilter.EXCHANGE_CONTEXT_ATTRIBUTE.equals(a.key()))) {
+      registry.registerThreadLocalAccessor(new RequestMdcAccessor());
+    }
+  }
+
+  /** Sets the MDC fields from the exchange in the context at each hop, and removes them after. */
+  private static final class RequestMdcAccessor implements ThreadLocalAccessor<ServerWebExchange> {
+    private static final ThreadLocal<ServerWebExchange> CURRENT = new ThreadLocal<>();
 
     @Override
     public Object key() {
-      return CALLER;
+      return ServerWebExchangeContextFilter.EXCHANGE_CONTEXT_ATTRIBUTE;
     }
 
     @Override
-    public Caller getValue() {
+    public ServerWebExchange getValue() {
       return CURRENT.get();
     }
 
     @Override
-    public void setValue(Caller caller) {
-      CURRENT.set(caller);
-      caller.toMdc();
+    public void setValue(ServerWebExchange exchange) {
+      CURRENT.set(exchange);
+      toMdc(exchange);
     }
 
     @Override
     public void setValue() {
       CURRENT.remove();
-      Caller.clearMdc();
+      clearMdc();
     }
   }
 }

@@ -4,7 +4,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
@@ -19,9 +18,10 @@ import reactor.core.publisher.SignalType;
 
 /**
  * First filter of every request: accepts a well-formed {@code X-Request-Id} (at most 64 of {@code
- * [A-Za-z0-9._-]}) or makes one, returns it on the response, puts it in the Reactor context (so in
- * every log line's MDC), writes HSTS for requests that came over TLS, and writes one access log
- * line per request when it ends.
+ * [A-Za-z0-9._-]}) or makes one, returns it on the response, puts the exchange (and so the id and,
+ * later, the caller) in the Reactor context for every log line's MDC ({@link RequestContext}),
+ * writes HSTS for requests that came over TLS, and writes one access log line per request when it
+ * ends.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -56,8 +56,8 @@ public class RequestIdFilter implements WebFilter {
     }
     return chain
         .filter(exchange)
-        .doFinally(signal -> accessLog(exchange, id, start, signal))
-        .contextWrite(ctx -> ctx.put(RequestContext.REQUEST_ID, id));
+        .doFinally(signal -> accessLog(exchange, start, signal))
+        .contextWrite(ctx -> RequestContext.withExchange(ctx, exchange));
   }
 
   private static boolean overTls(ServerWebExchange exchange) {
@@ -67,19 +67,14 @@ public class RequestIdFilter implements WebFilter {
         || "https".equalsIgnoreCase(request.getHeaders().getFirst("X-Forwarded-Proto"));
   }
 
-  private static void accessLog(
-      ServerWebExchange exchange, String id, long start, SignalType signal) {
+  private static void accessLog(ServerWebExchange exchange, long start, SignalType signal) {
     HttpStatusCode status = exchange.getResponse().getStatusCode();
     Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
     String route =
         pattern instanceof PathPattern p
             ? p.getPatternString()
             : pattern == null ? "" : "" + pattern;
-    RequestContext.Caller caller = exchange.getAttribute(RequestContext.CALLER);
-    MDC.put(RequestContext.REQUEST_ID, id);
-    if (caller != null) {
-      caller.toMdc();
-    }
+    RequestContext.toMdc(exchange);
     try {
       access
           .atInfo()
@@ -91,8 +86,7 @@ public class RequestIdFilter implements WebFilter {
           .addKeyValue("outcome", signal == SignalType.CANCEL ? "cancelled" : "completed")
           .log("request");
     } finally {
-      MDC.remove(RequestContext.REQUEST_ID);
-      RequestContext.Caller.clearMdc();
+      RequestContext.clearMdc();
     }
   }
 }

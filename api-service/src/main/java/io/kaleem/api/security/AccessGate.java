@@ -12,14 +12,12 @@ import org.springframework.security.authentication.AuthenticationServiceExceptio
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * Who is calling and whether they may, the last step of {@link SecurityFilter}: the bearer token
@@ -31,9 +29,10 @@ import reactor.util.context.Context;
  *
  * <p>A token this replica has verified before is taken from the {@link VerifiedTokenCache} without
  * a reactive pipeline; any other token goes through the authentication manager (signature,
- * validators, errors as Spring Security maps them). The caller enters the Reactor context in one
- * {@code contextWrite}: with automatic context propagation each one restores the thread locals at
- * every signal that passes it.
+ * validators, errors as Spring Security maps them). The caller is recorded as attributes of the
+ * exchange, which the Reactor context already carries ({@link CurrentUser}): no {@code
+ * contextWrite} of its own, which with automatic context propagation would restore every thread
+ * local at every signal that passes it.
  */
 final class AccessGate {
 
@@ -71,12 +70,11 @@ final class AccessGate {
       return unauthorized(exchange, true);
     }
     if (bearer == null) {
-      return rateLimits.admit(exchange, null, () -> authorize(exchange, chain, null, null));
+      return rateLimits.admit(exchange, null, () -> authorize(exchange, chain, null));
     }
     Jwt known = verified.verified(bearer);
     if (known != null) {
-      AuthenticatedUser user = CurrentUser.of(known);
-      return admit(exchange, chain, authentication(known, user), user);
+      return admit(exchange, chain, CurrentUser.of(known));
     }
     return tokens
         .authenticate(new BearerTokenAuthenticationToken(bearer))
@@ -92,34 +90,29 @@ final class AccessGate {
               if (caller.refused() != null) {
                 return unauthorized(exchange, true);
               }
-              JwtAuthenticationToken token = caller.token();
-              return admit(exchange, chain, token, CurrentUser.of(token.getToken()));
+              return admit(exchange, chain, CurrentUser.of(caller.token().getToken()));
             });
   }
 
   /**
-   * An authenticated request: the caller recorded for the access log, then charged to its user's
-   * budget. What the handlers and the logs see of the caller is one context, written once.
+   * An authenticated request: the caller recorded in the exchange (for services, through {@link
+   * CurrentUser}, and for the logs), then charged to its user's budget.
    */
   private Mono<Void> admit(
-      ServerWebExchange exchange,
-      WebFilterChain chain,
-      JwtAuthenticationToken token,
-      AuthenticatedUser user) {
-    var caller = new RequestContext.Caller(user.userId(), user.merchantId());
-    exchange.getAttributes().put(RequestContext.CALLER, caller);
-    Context context =
-        ReactiveSecurityContextHolder.withAuthentication(token).put(RequestContext.CALLER, caller);
-    return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, user, context));
+      ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user) {
+    exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
+    exchange
+        .getAttributes()
+        .put(RequestContext.CALLER, new RequestContext.Caller(user.userId(), user.merchantId()));
+    return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, user));
   }
 
   private Mono<Void> authorize(
-      ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user, Context caller) {
+      ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user) {
     var request = exchange.getRequest();
     List<String> segments = AccessPolicy.segments(request.getPath().pathWithinApplication());
     return switch (AccessPolicy.decide(user, request.getMethod(), segments)) {
-      case PUBLIC, ALLOW ->
-          caller == null ? chain.filter(exchange) : chain.filter(exchange).contextWrite(caller);
+      case PUBLIC, ALLOW -> chain.filter(exchange);
       // Already charged to the client IP's budget on the way in.
       case UNAUTHENTICATED -> unauthorized(exchange, false);
       case FORBIDDEN ->

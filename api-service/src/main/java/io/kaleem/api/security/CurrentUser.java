@@ -1,5 +1,6 @@
 package io.kaleem.api.security;
 
+import io.kaleem.api.observability.RequestContext;
 import java.util.List;
 import java.util.Map;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -7,20 +8,39 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
+import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
  * The authenticated caller for services (ownership checks of orders and tickets): empty on public
  * routes without a token.
+ *
+ * <p>A request's caller is an attribute of its exchange ({@link #ATTRIBUTE}, set by {@link
+ * AccessGate}), found through the exchange in the Reactor context ({@link
+ * RequestContext#withExchange}); a second {@code contextWrite} per request for Spring Security's
+ * context would restore every thread local at every signal. Work that serves no request (start-up
+ * tasks, tests) names its caller with {@link ReactiveSecurityContextHolder} ({@link #asPlatform}).
  */
 @Component
 public class CurrentUser {
 
+  /** Exchange attribute holding the request's {@link AuthenticatedUser}. */
+  static final String ATTRIBUTE = "kaleem.user";
+
   public Mono<AuthenticatedUser> get() {
-    return ReactiveSecurityContextHolder.getContext()
-        .mapNotNull(ctx -> ctx.getAuthentication())
-        .filter(JwtAuthenticationToken.class::isInstance)
-        .map(a -> of(((JwtAuthenticationToken) a).getToken()));
+    return Mono.deferContextual(
+        context -> {
+          ServerWebExchange exchange =
+              ServerWebExchangeContextFilter.getExchange(context).orElse(null);
+          if (exchange != null) {
+            return Mono.justOrEmpty(exchange.<AuthenticatedUser>getAttribute(ATTRIBUTE));
+          }
+          return ReactiveSecurityContextHolder.getContext()
+              .mapNotNull(ctx -> ctx.getAuthentication())
+              .filter(JwtAuthenticationToken.class::isInstance)
+              .map(a -> of(((JwtAuthenticationToken) a).getToken()));
+        });
   }
 
   /** The caller, or a 401 when the request carries no valid token. */

@@ -6,11 +6,14 @@ import io.micrometer.context.ContextSnapshot.Scope;
 import io.micrometer.context.ContextSnapshotFactory;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.util.context.Context;
 
 /**
- * What Reactor's automatic context propagation does at each thread hop: the request's context
- * entries become MDC fields for the hop and are removed after it.
+ * What Reactor's automatic context propagation does at each thread hop: the request id and caller
+ * of the exchange in the context become MDC fields for the hop and are removed after it.
  */
 class RequestContextTest {
 
@@ -20,47 +23,76 @@ class RequestContextTest {
     RequestContext.registerMdcAccessors();
   }
 
+  private static ServerWebExchange request(String id, RequestContext.Caller caller) {
+    ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/"));
+    exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
+    if (caller != null) {
+      exchange.getAttributes().put(RequestContext.CALLER, caller);
+    }
+    return exchange;
+  }
+
+  /** Runs {@code work} as a thread hop of {@code exchange}'s request would run. */
+  private void hop(ServerWebExchange exchange, Runnable work) {
+    Scope scope =
+        snapshots.setThreadLocalsFrom(RequestContext.withExchange(Context.empty(), exchange));
+    try {
+      work.run();
+    } finally {
+      scope.close();
+    }
+  }
+
   @Test
   void theCallerBecomesTheUserAndMerchantFieldsOfEveryLogLine() {
-    Context request =
-        Context.of(
-            RequestContext.REQUEST_ID,
+    ServerWebExchange exchange =
+        request(
             "req-1",
-            RequestContext.CALLER,
             new RequestContext.Caller("65a000000000000000000001", "65b000000000000000000002"));
-    Scope hop = snapshots.setThreadLocalsFrom(request);
-    try {
-      assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("req-1");
-      assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("65a000000000000000000001");
-      assertThat(MDC.get(RequestContext.MERCHANT_ID)).isEqualTo("65b000000000000000000002");
-    } finally {
-      hop.close();
-    }
+    hop(
+        exchange,
+        () -> {
+          assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("req-1");
+          assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("65a000000000000000000001");
+          assertThat(MDC.get(RequestContext.MERCHANT_ID)).isEqualTo("65b000000000000000000002");
+        });
     assertThat(MDC.get(RequestContext.REQUEST_ID)).isNull();
     assertThat(MDC.get(RequestContext.USER_ID)).isNull();
     assertThat(MDC.get(RequestContext.MERCHANT_ID)).isNull();
   }
 
+  /** The context is written before authentication; hops after it see the caller. */
+  @Test
+  void aCallerKnownLaterIsOnTheNextHop() {
+    ServerWebExchange exchange = request("req-2", null);
+    hop(
+        exchange,
+        () -> {
+          assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("req-2");
+          assertThat(MDC.get(RequestContext.USER_ID)).isNull();
+        });
+    exchange.getAttributes().put(RequestContext.CALLER, new RequestContext.Caller("u-late", "m"));
+    hop(exchange, () -> assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-late"));
+  }
+
   @Test
   void aCallerWithoutMerchantLeavesNoMerchantOfAnEarlierHop() {
-    Context owner =
-        Context.of(RequestContext.CALLER, new RequestContext.Caller("u-owner", "m-owner"));
-    Context customer = Context.of(RequestContext.CALLER, new RequestContext.Caller("u-cust", null));
-    Scope outer = snapshots.setThreadLocalsFrom(owner);
-    try {
-      Scope inner = snapshots.setThreadLocalsFrom(customer);
-      try {
-        assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-cust");
-        assertThat(MDC.get(RequestContext.MERCHANT_ID)).isNull();
-      } finally {
-        inner.close();
-      }
-      // The outer hop's caller is back.
-      assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-owner");
-      assertThat(MDC.get(RequestContext.MERCHANT_ID)).isEqualTo("m-owner");
-    } finally {
-      outer.close();
-    }
+    ServerWebExchange owner = request("req-o", new RequestContext.Caller("u-owner", "m-owner"));
+    ServerWebExchange customer = request("req-c", new RequestContext.Caller("u-cust", null));
+    hop(
+        owner,
+        () -> {
+          hop(
+              customer,
+              () -> {
+                assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-cust");
+                assertThat(MDC.get(RequestContext.MERCHANT_ID)).isNull();
+              });
+          // The outer hop's request is back.
+          assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("req-o");
+          assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-owner");
+          assertThat(MDC.get(RequestContext.MERCHANT_ID)).isEqualTo("m-owner");
+        });
     assertThat(MDC.get(RequestContext.USER_ID)).isNull();
   }
 }

@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 /**
  * The firewall refuses what Spring Security's strict firewall refuses, up front; its loop answers
@@ -59,6 +66,41 @@ class RequestFirewallTest {
   private void refused(ServerWebExchange exchange) {
     assertThatThrownBy(() -> firewall.check(exchange))
         .isInstanceOf(ServerExchangeRejectedException.class);
+  }
+
+  /**
+   * Why the firewall drops Spring's commit-time CR/LF re-check on Reactor Netty: a response header
+   * value with a line break, set through Spring's API on the API's server, is refused when it is
+   * set and never reaches the wire (no response splitting).
+   */
+  @Test
+  void aResponseHeaderWithALineBreakNeverLeavesTheServer() throws Exception {
+    HttpHandler handler =
+        WebHttpHandlerBuilder.webHandler(
+                exchange -> {
+                  exchange.getResponse().getHeaders().set("X-Echo", "a\r\nInjected: 1");
+                  return exchange.getResponse().setComplete();
+                })
+            .build();
+    DisposableServer server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .handle(new ReactorHttpHandlerAdapter(handler))
+            .bindNow();
+    try (var socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 500").doesNotContain("Injected");
+    } finally {
+      server.disposeNow();
+    }
   }
 
   static List<String> samples() {
