@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Security overhead: the API with and without its security filter chain, each in its own JVM,
+# Security overhead: the API with and without its SecurityFilter, each in its own JVM,
 # measured in alternating rounds once both JITs have settled (SecurityBench in test sources removes
 # the chain for the second instance; production has no switch), plus µs per JWT validation and per
-# Redis rate-limit check. Needs Redis on 127.0.0.1:6379 (make services-up). Takes 3-6 min.
+# Redis rate-limit check. Needs Redis on 127.0.0.1:6379 (make services-up). Takes 6-9 min.
 # Usage: bench/security.bench.sh [seconds-per-round] [client-threads] [max-warm-up-seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
