@@ -9,6 +9,9 @@ import org.slf4j.MDC;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Hooks;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -73,6 +76,37 @@ class RequestContextTest {
         });
     exchange.getAttributes().put(RequestContext.CALLER, new RequestContext.Caller("u-late", "m"));
     hop(exchange, () -> assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-late"));
+  }
+
+  /**
+   * End to end through Reactor, as a request runs: the context is written before authentication,
+   * the caller is recorded after it, and work on another thread logs with the caller.
+   */
+  @Test
+  void workOnAnotherThreadAfterAuthenticationLogsTheCaller() {
+    // As spring.reactor.context-propagation=auto does at start-up (global, never turned off).
+    Hooks.enableAutomaticContextPropagation();
+    ServerWebExchange exchange = request("req-3", null);
+    String[] seen =
+        Mono.fromRunnable(
+                () ->
+                    exchange
+                        .getAttributes()
+                        .put(RequestContext.CALLER, new RequestContext.Caller("u-hop", "m-hop")))
+            .then(Mono.just(1))
+            .publishOn(Schedulers.boundedElastic())
+            .map(
+                x ->
+                    new String[] {
+                      Thread.currentThread().getName(),
+                      MDC.get(RequestContext.REQUEST_ID),
+                      MDC.get(RequestContext.USER_ID),
+                      MDC.get(RequestContext.MERCHANT_ID)
+                    })
+            .contextWrite(context -> RequestContext.withExchange(context, exchange))
+            .block();
+    assertThat(seen[0]).isNotEqualTo(Thread.currentThread().getName());
+    assertThat(seen).containsExactly(seen[0], "req-3", "u-hop", "m-hop");
   }
 
   @Test
