@@ -28,23 +28,14 @@ public final class RequestContext {
   /** Exchange attribute holding the request's {@link Caller}. */
   public static final String CALLER = "kaleem.caller";
 
-  /**
-   * Who made the request, as logs name them.
-   *
-   * @param userId the caller's user id
-   * @param merchantId the caller's merchant, or null
-   */
-  public record Caller(String userId, String merchantId) {
+  /** Who made the request, as logs name them: the security layer's authenticated user. */
+  public interface Caller {
 
-    /** Puts both ids in the MDC, removing a merchant id an earlier caller left on the thread. */
-    void toMdc() {
-      MDC.put(USER_ID, userId);
-      if (merchantId == null) {
-        MDC.remove(MERCHANT_ID);
-      } else {
-        MDC.put(MERCHANT_ID, merchantId);
-      }
-    }
+    /** The caller's user id. */
+    String userId();
+
+    /** The caller's merchant, or null. */
+    String merchantId();
   }
 
   private RequestContext() {}
@@ -56,18 +47,18 @@ public final class RequestContext {
 
   /** The request id and caller of {@code exchange} as MDC fields; absent ones are removed. */
   public static void toMdc(ServerWebExchange exchange) {
-    String id = exchange.getAttribute(REQUEST_ID);
-    if (id == null) {
-      MDC.remove(REQUEST_ID);
-    } else {
-      MDC.put(REQUEST_ID, id);
-    }
+    put(REQUEST_ID, exchange.getAttribute(REQUEST_ID));
     Caller caller = exchange.getAttribute(CALLER);
-    if (caller == null) {
-      MDC.remove(USER_ID);
-      MDC.remove(MERCHANT_ID);
+    put(USER_ID, caller == null ? null : caller.userId());
+    // Removed when absent: a merchant id an earlier caller left on the thread must not stay.
+    put(MERCHANT_ID, caller == null ? null : caller.merchantId());
+  }
+
+  private static void put(String field, String value) {
+    if (value == null) {
+      MDC.remove(field);
     } else {
-      caller.toMdc();
+      MDC.put(field, value);
     }
   }
 

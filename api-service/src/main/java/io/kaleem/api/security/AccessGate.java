@@ -100,10 +100,7 @@ final class AccessGate {
    */
   private Mono<Void> admit(
       ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user) {
-    exchange.getAttributes().put(CurrentUser.ATTRIBUTE, user);
-    exchange
-        .getAttributes()
-        .put(RequestContext.CALLER, new RequestContext.Caller(user.userId(), user.merchantId()));
+    exchange.getAttributes().put(RequestContext.CALLER, user);
     return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, user));
   }
 

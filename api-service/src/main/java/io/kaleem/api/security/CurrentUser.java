@@ -16,8 +16,8 @@ import reactor.core.publisher.Mono;
  * The authenticated caller for services (ownership checks of orders and tickets): empty on public
  * routes without a token.
  *
- * <p>A request's caller is an attribute of its exchange ({@link #ATTRIBUTE}, set by {@link
- * AccessGate}), found through the exchange in the Reactor context ({@link
+ * <p>A request's caller is an attribute of its exchange ({@link RequestContext#CALLER}, set by
+ * {@link AccessGate}), found through the exchange in the Reactor context ({@link
  * RequestContext#withExchange}); a second {@code contextWrite} per request for Spring Security's
  * context would restore every thread local at every signal. Work that serves no request (start-up
  * tasks, tests) names its caller with {@link ReactiveSecurityContextHolder} ({@link #asPlatform}).
@@ -25,16 +25,15 @@ import reactor.core.publisher.Mono;
 @Component
 public class CurrentUser {
 
-  /** Exchange attribute holding the request's {@link AuthenticatedUser}. */
-  static final String ATTRIBUTE = "kaleem.user";
-
   public Mono<AuthenticatedUser> get() {
     return Mono.deferContextual(
         context -> {
           ServerWebExchange exchange =
               ServerWebExchangeContextFilter.getExchange(context).orElse(null);
           if (exchange != null) {
-            return Mono.justOrEmpty(exchange.<AuthenticatedUser>getAttribute(ATTRIBUTE));
+            return exchange.getAttribute(RequestContext.CALLER) instanceof AuthenticatedUser user
+                ? Mono.just(user)
+                : Mono.empty();
           }
           return ReactiveSecurityContextHolder.getContext()
               .mapNotNull(ctx -> ctx.getAuthentication())

@@ -20,13 +20,16 @@ import reactor.util.context.Context;
  */
 class RequestContextTest {
 
+  /** A caller as the security layer records one. */
+  private record Caller(String userId, String merchantId) implements RequestContext.Caller {}
+
   private final ContextSnapshotFactory snapshots = ContextSnapshotFactory.builder().build();
 
   RequestContextTest() {
     RequestContext.registerMdcAccessors();
   }
 
-  private static ServerWebExchange request(String id, RequestContext.Caller caller) {
+  private static ServerWebExchange request(String id, Caller caller) {
     ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/"));
     exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
     if (caller != null) {
@@ -49,9 +52,7 @@ class RequestContextTest {
   @Test
   void theCallerBecomesTheUserAndMerchantFieldsOfEveryLogLine() {
     ServerWebExchange exchange =
-        request(
-            "req-1",
-            new RequestContext.Caller("65a000000000000000000001", "65b000000000000000000002"));
+        request("req-1", new Caller("65a000000000000000000001", "65b000000000000000000002"));
     hop(
         exchange,
         () -> {
@@ -74,7 +75,7 @@ class RequestContextTest {
           assertThat(MDC.get(RequestContext.REQUEST_ID)).isEqualTo("req-2");
           assertThat(MDC.get(RequestContext.USER_ID)).isNull();
         });
-    exchange.getAttributes().put(RequestContext.CALLER, new RequestContext.Caller("u-late", "m"));
+    exchange.getAttributes().put(RequestContext.CALLER, new Caller("u-late", "m"));
     hop(exchange, () -> assertThat(MDC.get(RequestContext.USER_ID)).isEqualTo("u-late"));
   }
 
@@ -92,7 +93,7 @@ class RequestContextTest {
                 () ->
                     exchange
                         .getAttributes()
-                        .put(RequestContext.CALLER, new RequestContext.Caller("u-hop", "m-hop")))
+                        .put(RequestContext.CALLER, new Caller("u-hop", "m-hop")))
             .then(Mono.just(1))
             .publishOn(Schedulers.boundedElastic())
             .map(
@@ -111,8 +112,8 @@ class RequestContextTest {
 
   @Test
   void aCallerWithoutMerchantLeavesNoMerchantOfAnEarlierHop() {
-    ServerWebExchange owner = request("req-o", new RequestContext.Caller("u-owner", "m-owner"));
-    ServerWebExchange customer = request("req-c", new RequestContext.Caller("u-cust", null));
+    ServerWebExchange owner = request("req-o", new Caller("u-owner", "m-owner"));
+    ServerWebExchange customer = request("req-c", new Caller("u-cust", null));
     hop(
         owner,
         () -> {
