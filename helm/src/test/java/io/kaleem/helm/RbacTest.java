@@ -119,7 +119,7 @@ class RbacTest {
     }
   }
 
-  private static Set<String> grants(List<PolicyRule> rules) {
+  static Set<String> grants(List<PolicyRule> rules) {
     Set<String> out = new TreeSet<>();
     for (PolicyRule r : rules) {
       List<String> names = r.getResourceNames() == null ? List.of() : r.getResourceNames();
@@ -134,7 +134,7 @@ class RbacTest {
     return out;
   }
 
-  private static Set<String> expected(Scope... scopes) {
+  static Set<String> expected(Scope... scopes) {
     Set<Scope> wanted = Set.of(scopes);
     Set<String> out = new TreeSet<>();
     for (ApiAccess.Grant g : ApiAccess.GRANTS) {

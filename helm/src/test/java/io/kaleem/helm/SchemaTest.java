@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -95,7 +96,11 @@ class SchemaTest {
                     Chart.REPO.resolve("crds/kaleemtenants.kaleem.io-v1.yml"))));
     if (Boolean.getBoolean("kaleem.helm.writeSchema")) {
       ((ObjectNode) schema.get("definitions")).set("tenantSpec", generated);
-      DefaultPrettyPrinter pp = new DefaultPrettyPrinter();
+      DefaultPrettyPrinter pp =
+          new DefaultPrettyPrinter()
+              .withSeparators(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
       pp.indentObjectsWith(new DefaultIndenter("  ", "\n"));
       pp.indentArraysWith(new DefaultIndenter("  ", "\n"));
       Files.writeString(SCHEMA, JSON.writer(pp).writeValueAsString(schema) + "\n");

@@ -112,4 +112,17 @@ class TenantsTest {
     assertThat(Chart.all(Chart.objects(Chart.template("values-dev.yaml")), Ingress.class))
         .isEmpty();
   }
+
+  @Test
+  void aTenantOutsideTheWatchedNamespacesIsRefused() {
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    t ->
+                        t.withValuesFile(Chart.DIR.resolve("values-production.yaml"))
+                            .set("operator.watchNamespaces[0]", "elsewhere")))
+        .hasMessageContaining(
+            "tenants[kaleem-sa] is in namespace kaleem-sa, which operator.watchNamespaces"
+                + " (elsewhere) leaves out");
+  }
 }
