@@ -109,6 +109,9 @@ spec:
   volumeClaimTemplates:
     - metadata:
         name: data
+        labels:
+          app.kubernetes.io/name: {{ $name }}
+          app.kubernetes.io/instance: {{ .context.Release.Name }}
       spec:
         accessModes: [ReadWriteOnce]
         {{- with $v.storageClassName }}
