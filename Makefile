@@ -46,8 +46,9 @@ helm-lint: ## lint and render helm/kaleem with every values file, and check what
 	$(MVN) -q -pl helm -am test -Dtest='io.kaleem.helm.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Djacoco.skip=true
 
-helm-sync: ## copy the generated CRD into helm/kaleem/crds/ and regenerate the tenant-spec part of values.schema.json
+helm-sync: ## copy the generated CRD and observability's dashboards into helm/kaleem; regenerate the tenant-spec schema
 	cp crds/kaleemtenants.kaleem.io-v1.yml helm/kaleem/crds/
+	if [ -d observability/grafana/dashboards ]; then cp observability/grafana/dashboards/*.json helm/kaleem/dashboards/; fi
 	$(MVN) -q -pl helm -am test -Dtest='SchemaTest#tenantSpecSchemaIsTheCrdsSchema' \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true -Dkaleem.helm.writeSchema=true
 

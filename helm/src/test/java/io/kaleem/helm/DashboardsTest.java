@@ -48,4 +48,25 @@ class DashboardsTest {
                 ConfigMap.class))
         .isEmpty();
   }
+
+  /**
+   * observability/grafana/dashboards is where dashboards are written and tested against the API's
+   * metrics; the chart ships copies (`make helm-sync`), which must not drift.
+   */
+  @Test
+  void observabilitysDashboardsShipUnchanged() throws IOException {
+    Path source = Chart.REPO.resolve("observability/grafana/dashboards");
+    if (!Files.isDirectory(source)) {
+      return; // a checkout without observability/: the chart's own dashboards are all there is
+    }
+    try (Stream<Path> s = Files.list(source)) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".json")).toList()) {
+        Path copy = Chart.DIR.resolve("dashboards").resolve(f.getFileName());
+        assertThat(copy).as("run `make helm-sync`").exists();
+        assertThat(Files.mismatch(f, copy))
+            .as(copy + " differs: run `make helm-sync`")
+            .isEqualTo(-1L);
+      }
+    }
+  }
 }

@@ -121,4 +121,13 @@ class HooksTest {
       }
     }
   }
+
+  @Test
+  void noTestObjectsWhenTestsAreOff(@TempDir Path scratch) throws IOException {
+    List<HasMetadata> all =
+        Chart.objects(Chart.templateWithHooks(scratch, t -> t.set("tests.enabled", "false")));
+    assertThat(all)
+        .extracting(o -> o.getMetadata().getLabels().get("app.kubernetes.io/component"))
+        .doesNotContain("test");
+  }
 }

@@ -105,6 +105,35 @@ class NetworkPolicyTest {
         .isEmpty();
   }
 
+  @Test
+  void devServicesAcceptTheirOwnNamespaceOnly() {
+    List<HasMetadata> objects =
+        Chart.objects(
+            Chart.template(
+                t ->
+                    t.withValuesFile(Chart.DIR.resolve("values-dev.yaml"))
+                        .set("networkPolicy.enabled", "true")));
+    NetworkPolicy np = Chart.one(objects, NetworkPolicy.class, "kaleem-dev-backing-services");
+    assertThat(np.getSpec().getPodSelector().getMatchExpressions())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getValues())
+                    .containsExactly(
+                        "kaleem-dev-mongodb", "kaleem-dev-redis", "kaleem-dev-rabbitmq"));
+    assertThat(np.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.getFrom())
+                    .singleElement()
+                    .satisfies(
+                        p -> {
+                          assertThat(p.getNamespaceSelector()).isNull();
+                          assertThat(p.getPodSelector().getMatchLabels()).isNullOrEmpty();
+                        }));
+  }
+
   private static Set<String> ports(NetworkPolicyEgressRule r) {
     return r.getPorts().stream()
         .map(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
