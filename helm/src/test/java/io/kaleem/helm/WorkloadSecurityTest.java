@@ -82,6 +82,20 @@ class WorkloadSecurityTest {
               .as(what + " " + r + " request <= limit")
               .isLessThanOrEqualTo(Quantity.getAmountInBytes(lim.get(r)));
         }
+        // A read-only root filesystem still needs a scratch directory (JVM, entrypoints, kubectl).
+        assertThat(c.getVolumeMounts())
+            .as(what + " writable /tmp")
+            .anySatisfy(
+                m -> {
+                  assertThat(m.getMountPath()).isEqualTo("/tmp");
+                  assertThat(
+                          w.pod().getVolumes().stream()
+                              .filter(v -> v.getName().equals(m.getName()))
+                              .findFirst()
+                              .orElseThrow()
+                              .getEmptyDir())
+                      .isNotNull();
+                });
         if (w.longRunning()) {
           assertThat(c.getLivenessProbe()).as(what + " liveness").isNotNull();
           assertThat(c.getReadinessProbe()).as(what + " readiness").isNotNull();
