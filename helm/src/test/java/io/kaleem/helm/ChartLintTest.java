@@ -21,7 +21,10 @@ class ChartLintTest {
     Path values = valuesFile == null ? null : Chart.DIR.resolve(valuesFile);
     LintResult r = Chart.lint(values, scratch);
     assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
-    assertThat(r.getMessages()).as("warnings fail a strict lint").isEmpty();
+    // --strict fails on warnings; INFO (no icon: the project publishes none) is advice only.
+    assertThat(r.getMessages())
+        .as("warnings and errors")
+        .noneMatch(m -> m.startsWith("[WARNING]") || m.startsWith("[ERROR]"));
   }
 
   @ParameterizedTest(name = "lint sees the schema: {0}")
