@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.spec.SpecValidator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,6 +64,9 @@ class HooksTest {
             .orElseThrow();
     assertThat(SpecValidator.problems(tenant.getSpec())).isEmpty();
     assertThat(tenant.getSpec().database.secretRef.name).isEqualTo("kaleem-dev-credentials");
+    assertThat(tenant.getSpec().deletionPolicy)
+        .as("the test's database leaves with the test tenant")
+        .isEqualTo(KaleemTenantSpec.DeletionPolicy.Delete);
 
     // The test's own account reads two named objects and writes nothing.
     Role role = Chart.one(all, Role.class, "kaleem-test");
