@@ -134,4 +134,34 @@ class HooksTest {
         .extracting(o -> o.getMetadata().getLabels().get("app.kubernetes.io/component"))
         .doesNotContain("test");
   }
+
+  /** Staging watches kaleem-staging only: the test tenant lives there, and so does its Role. */
+  @Test
+  void theSampleTenantLivesInAWatchedNamespace(@TempDir Path scratch) throws IOException {
+    List<HasMetadata> all =
+        Chart.objects(
+            Chart.templateWithHooks(
+                scratch, t -> t.withValuesFile(Chart.DIR.resolve("values-staging.yaml"))));
+    KaleemTenant tenant =
+        TenantsTest.tenants(all).stream()
+            .filter(t -> t.getMetadata().getName().equals(TEST_TENANT))
+            .findFirst()
+            .orElseThrow();
+    assertThat(tenant.getMetadata().getNamespace()).isEqualTo("kaleem-staging");
+    assertThat(Chart.one(all, Pod.class, "kaleem-test").getSpec().getContainers().get(0).getArgs())
+        .contains("--namespace=kaleem-staging");
+    assertThat(Chart.all(all, Role.class))
+        .filteredOn(r -> r.getMetadata().getName().equals("kaleem-test"))
+        .extracting(
+            r -> r.getMetadata().getNamespace() + ":" + r.getRules().get(0).getResources().get(0))
+        .containsExactlyInAnyOrder("kaleem-system:deployments", "kaleem-staging:kaleemtenants");
+
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    t ->
+                        t.withValuesFile(Chart.DIR.resolve("values-staging.yaml"))
+                            .set("tests.sampleTenant.namespace", "kaleem-system")))
+        .hasMessageContaining("tests.sampleTenant.namespace kaleem-system is not in");
+  }
 }
