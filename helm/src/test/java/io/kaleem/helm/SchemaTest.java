@@ -8,11 +8,14 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +82,34 @@ class SchemaTest {
     assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
     assertThatThrownBy(() -> Chart.template(t -> t.set("replicaCount", 2)))
         .hasMessageContaining("additional properties 'replicaCount' not allowed");
+  }
+
+  /**
+   * Every object the schema describes field by field refuses other fields. The only open objects
+   * are string maps (labels, annotations) and Kubernetes structures passed through as they are
+   * (affinity, tolerations, selector expressions), which the API server validates.
+   */
+  @Test
+  void everyDescribedObjectIsClosed() throws IOException {
+    List<String> open = new ArrayList<>();
+    walk(JSON.readTree(SCHEMA.toFile()), "#", open);
+    assertThat(open).isEmpty();
+  }
+
+  private static void walk(JsonNode node, String path, List<String> open) {
+    if (node.isObject()) {
+      if (node.has("properties") && !node.path("additionalProperties").equals(BooleanNode.FALSE)) {
+        open.add(path);
+      }
+      // An `if` is a condition over a closed object, not a description of one.
+      node.properties().stream()
+          .filter(e -> !e.getKey().equals("if"))
+          .forEach(e -> walk(e.getValue(), path + "/" + e.getKey(), open));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        walk(node.get(i), path + "/" + i, open);
+      }
+    }
   }
 
   /**
