@@ -78,7 +78,7 @@ class NetworkPolicyTest {
   void tenantsAcceptTheIngressControllerAndPrometheusOnly() {
     List<HasMetadata> objects = Chart.objects(Chart.template("values-production.yaml"));
     NetworkPolicy np = Chart.one(objects, NetworkPolicy.class, "kaleem-sa-api");
-    assertThat(np.getMetadata().getNamespace()).isEqualTo("kaleem-sa");
+    assertThat(np.getMetadata().getNamespace()).isEqualTo("kaleem-production");
     assertThat(np.getSpec().getPodSelector().getMatchLabels())
         .containsEntry("kaleem.io/tenant", "kaleem-sa")
         .containsEntry("app.kubernetes.io/name", "kaleem-api");

@@ -40,7 +40,7 @@ class TenantsTest {
   @Test
   void productionTenantsSurviveUninstallAndReferenceTheirSecret() {
     KaleemTenant t = tenants(Chart.objects(Chart.template("values-production.yaml"))).get(0);
-    assertThat(t.getMetadata().getNamespace()).isEqualTo("kaleem-sa");
+    assertThat(t.getMetadata().getNamespace()).isEqualTo("kaleem-production");
     assertThat(t.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
     assertThat(t.getSpec().database.secretRef.name).isEqualTo("kaleem-sa-mongo");
     // Merged, not replaced: the tenant's own api fields sit beside the default image.
@@ -122,7 +122,7 @@ class TenantsTest {
                         t.withValuesFile(Chart.DIR.resolve("values-production.yaml"))
                             .set("operator.watchNamespaces[0]", "elsewhere")))
         .hasMessageContaining(
-            "tenants[kaleem-sa] is in namespace kaleem-sa, which operator.watchNamespaces"
+            "tenants[kaleem-sa] is in namespace kaleem-production, which operator.watchNamespaces"
                 + " (elsewhere) leaves out");
   }
 }
