@@ -45,16 +45,12 @@ final class Chart {
 
   private Chart() {}
 
-  /** {@code helm template kaleem helm/kaleem -n kaleem-system [options]}, CRDs included. */
+  /**
+   * {@code helm template kaleem helm/kaleem -n kaleem-system [options]}: the release manifest
+   * (helm-java returns neither hooks nor crds/; see {@link #templateWithHooks} and CrdTest).
+   */
   static String template(UnaryOperator<TemplateCommand> options) {
-    return options
-        .apply(
-            new Helm(DIR)
-                .template()
-                .withName(RELEASE)
-                .withNamespace(NAMESPACE)
-                .withKubeVersion(KUBE_VERSION))
-        .call();
+    return render(DIR, options);
   }
 
   /**
@@ -79,9 +75,13 @@ final class Chart {
         }
       }
     }
+    return render(copy, options);
+  }
+
+  private static String render(Path chart, UnaryOperator<TemplateCommand> options) {
     return options
         .apply(
-            new Helm(copy)
+            new Helm(chart)
                 .template()
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
