@@ -125,4 +125,17 @@ class TenantsTest {
             "tenants[kaleem-sa] is in namespace kaleem-production, which operator.watchNamespaces"
                 + " (elsewhere) leaves out");
   }
+
+  @Test
+  void aTenantListedTwiceIsRefused() {
+    assertThatThrownBy(
+            () ->
+                Chart.template(
+                    t ->
+                        t.withValuesFile(Chart.DIR.resolve("values-production.yaml"))
+                            .set("tenants[1].name", "kaleem-sa")
+                            .set("tenants[1].namespace", "kaleem-production")
+                            .set("tenants[1].spec.plan", "starter")))
+        .hasMessageContaining("tenants: kaleem-production/kaleem-sa is listed twice");
+  }
 }
