@@ -1,7 +1,7 @@
 # Kaleem Platform. Needs only a JDK 17+: ./mvnw fetches Maven itself.
 MVN ?= ./mvnw -B -ntp
 
-.PHONY: help run build test fmt bench services-up services-down clean crds run-operator
+.PHONY: help run build test fmt bench services-up services-down clean crds run-operator helm-lint helm-sync
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -41,6 +41,16 @@ services-down: ## stop the Redis and RabbitMQ that services-up started
 crds: ## regenerate crds/kaleemtenants.kaleem.io-v1.yml from the KaleemTenant types
 	$(MVN) -q -pl crds process-classes
 	cp crds/target/classes/META-INF/fabric8/kaleemtenants.kaleem.io-v1.yml crds/
+
+helm-lint: ## lint and render helm/kaleem with every values file, and check what it renders (helm-java, no helm CLI needed)
+	$(MVN) -q -pl helm -am test -Dtest='io.kaleem.helm.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djacoco.skip=true
+
+helm-sync: ## copy the generated CRD and observability's dashboards into helm/kaleem; regenerate the tenant-spec schema
+	cp crds/kaleemtenants.kaleem.io-v1.yml helm/kaleem/crds/
+	if [ -d observability/grafana/dashboards ]; then cp observability/grafana/dashboards/*.json helm/kaleem/dashboards/; fi
+	$(MVN) -q -pl helm -am test -Dtest='SchemaTest#tenantSpecSchemaIsTheCrdsSchema' \
+	  -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true -Dkaleem.helm.writeSchema=true
 
 run-operator: ## run the operator against the current kubeconfig (applies the CRD when kubectl is there)
 	$(MVN) -q -pl crds,kaleem-operator -am package dependency:build-classpath -DskipTests \

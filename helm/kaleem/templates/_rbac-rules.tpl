@@ -1,0 +1,55 @@
+{{/*
+The operator's grants. They mirror io.kaleem.operator.ApiAccess.GRANTS exactly (RbacTest in helm/
+compares them): tenant-namespace rules, cluster-scoped rules, and the Lease in its own namespace.
+*/}}
+{{- define "kaleem.operator.tenantRules" -}}
+- apiGroups: [kaleem.io]
+  resources: [kaleemtenants]
+  verbs: [get, list, watch, patch, update]
+- apiGroups: [kaleem.io]
+  resources: [kaleemtenants/status]
+  verbs: [get, patch, update]
+- apiGroups: [kaleem.io]
+  resources: [kaleemtenants/finalizers]
+  verbs: [update]
+- apiGroups: [""]
+  resources: [configmaps, services]
+  verbs: [get, create, update]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, create]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [list]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [get, list, watch, create, update]
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [get, create, update, delete]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [get, create, update]
+- apiGroups: [monitoring.coreos.com]
+  resources: [prometheusrules]
+  verbs: [get, create, update]
+{{- end }}
+
+{{- define "kaleem.operator.clusterRules" -}}
+- apiGroups: [apiextensions.k8s.io]
+  resources: [customresourcedefinitions]
+  resourceNames: [prometheusrules.monitoring.coreos.com]
+  verbs: [get]
+- apiGroups: [authorization.k8s.io]
+  resources: [selfsubjectrulesreviews]
+  verbs: [create]
+{{- end }}
+
+{{- define "kaleem.operator.leaseRules" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [get, create, update]
+{{- end }}
