@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kaleem.api.database.CatalogIndexInitializer;
 import io.kaleem.api.database.MongoSettingsProperties;
+import io.kaleem.api.security.SecurityProperties;
 import io.kaleem.api.support.StandaloneApp;
 import io.kaleem.crds.config.TenantConfigRenderer;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
@@ -20,6 +21,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 /**
@@ -60,10 +62,25 @@ class OperatorRenderedConfigTest {
         binder.bindOrCreate("kaleem.mongo", Bindable.of(MongoSettingsProperties.class), strict);
     assertThat(mongo.autoIndex()).isFalse();
 
+    SecurityProperties security =
+        binder.bindOrCreate("kaleem.security", Bindable.of(SecurityProperties.class), strict);
+    assertThat(security.jwt().issuer()).isEqualTo(KaleemTenantSpec.DEFAULT_JWT_ISSUER);
+    assertThat(security.jwt().audience()).isEqualTo(KaleemTenantSpec.DEFAULT_JWT_AUDIENCE);
+    // Spring Boot's own key: rate limits key on the client the ingress forwarded for.
+    assertThat(
+            binder
+                .bind(
+                    "server.forward-headers-strategy",
+                    Bindable.of(ServerProperties.ForwardHeadersStrategy.class))
+                .get())
+        .isEqualTo(ServerProperties.ForwardHeadersStrategy.FRAMEWORK);
+
     Set<String> unclaimed =
         rendered.keySet().stream()
             .filter(k -> !k.startsWith("kaleem.tenant.") && !k.startsWith("kaleem.mongo."))
+            .filter(k -> !k.startsWith("kaleem.security."))
             .filter(k -> !k.equals("spring.mongodb.database"))
+            .filter(k -> !k.equals("server.forward-headers-strategy"))
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(unclaimed)
         .allSatisfy(
