@@ -2,36 +2,29 @@ package io.kaleem.api.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kaleem.api.database.CatalogIndexInitializer;
 import io.kaleem.api.database.MongoSettingsProperties;
 import io.kaleem.api.security.SecurityProperties;
-import io.kaleem.api.support.StandaloneApp;
 import io.kaleem.crds.config.TenantConfigRenderer;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 /**
- * The contract with the operator: the file it renders into the tenant ConfigMap is imported by the
- * API ({@code spring.config.import}) and every key the API owns binds, with nothing left over under
- * those prefixes.
+ * The contract with the operator: every key it renders into the tenant ConfigMap that the API owns
+ * binds, with nothing left over under those prefixes. That the API imports the mounted file and
+ * runs on it in the {@code prod} profile is proven end to end by {@code contract-tests}'
+ * OperatorRenderedPodTest, which starts the packaged jar from the Deployment the operator renders.
  */
 class OperatorRenderedConfigTest {
-
-  @TempDir Path dir;
 
   static KaleemTenantSpec spec() {
     KaleemTenantSpec spec = new KaleemTenantSpec();
@@ -90,24 +83,5 @@ class OperatorRenderedConfigTest {
                     .isTrue());
     assertThat(NOT_YET_CONSUMED_PREFIXES)
         .allSatisfy(p -> assertThat(unclaimed).anyMatch(k -> k.startsWith(p)));
-  }
-
-  @Test
-  void theApiImportsTheRenderedFileAsTheOperatorMountsIt() throws Exception {
-    Path file = dir.resolve(TenantConfigRenderer.FILE_NAME);
-    Files.writeString(
-        file, TenantConfigRenderer.toPropertiesFile(TenantConfigRenderer.render("acme", spec())));
-    try (StandaloneApp app =
-        StandaloneApp.start(
-            "spring.config.import=file:" + file,
-            "kaleem.mongo.embedded.data-file=",
-            "kaleem.security.demo-users.enabled=false")) {
-      assertThat(app.bean(TenantProperties.class).id()).isEqualTo("acme");
-      assertThat(app.bean(TenantProperties.class).plan()).isEqualTo("growth");
-      assertThat(app.bean(MongoSettingsProperties.class).autoIndex()).isFalse();
-      assertThat(app.context.getBeansOfType(CatalogIndexInitializer.class)).isEmpty();
-      assertThat(app.bean(ReactiveMongoTemplate.class).getMongoDatabase().block().getName())
-          .isEqualTo("acme_db");
-    }
   }
 }
