@@ -112,9 +112,18 @@ stop_pid() {
   rm -f "$file"
 }
 
+# Everything that can stop `up` is checked before anything starts: one line, nothing half done.
+preflight() {
+  install_missing
+  # The packaged rabbitmq-server refuses every user but root and rabbitmq.
+  if ! port_open "$AMQP_PORT" && [ "$(id -u)" != 0 ] && [ "$(id -un)" != rabbitmq ]; then
+    die "nothing answers on 127.0.0.1:$AMQP_PORT and only root can start the packaged RabbitMQ: start it (Debian/Ubuntu: sudo systemctl start rabbitmq-server) and run make test again."
+  fi
+}
+
 case "${1:-up}" in
   up)
-    install_missing
+    preflight
     redis_up
     rabbit_up
     log "prometheus and promtool installed (tests start their own Prometheus)"
