@@ -30,12 +30,16 @@ import io.kaleem.crds.config.ApiEnv;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.operator.KaleemOperator;
 import io.kaleem.operator.OperatorSettings;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -69,6 +73,9 @@ class OperatorRenderedPodTest {
 
   static final String NS = "shops";
   static final String TENANT = "souq";
+
+  /** The signed-in user: new each run, so its rate-limit keys in the shared Redis are its own. */
+  static final String SUBJECT = UUID.randomUUID().toString().replace("-", "").substring(0, 24);
 
   static KubernetesMockServer server;
   static KubernetesClient client;
@@ -176,6 +183,11 @@ class OperatorRenderedPodTest {
       HttpResponse<String> ok = get(pod, "/api/v1/merchants", mint(issuer, audience));
       assertThat(ok.statusCode()).as(ok.body() + "\n" + pod.logTail()).isEqualTo(200);
       assertThat(ok.body()).contains("\"data\"");
+      // Its rate limit was taken from the shared Redis the Secret's URL names, under the tenant's
+      // key prefix (rl:<tenant id from the mounted file>).
+      assertThat(redisKeys("rl:souq:user:" + SUBJECT + ":*"))
+          .as("rate-limit buckets in Redis at 127.0.0.1:6379 (make services-up starts it)")
+          .isNotEmpty();
       // The API's built-in issuer is not this tenant's: refused.
       assertThat(
               get(pod, "/api/v1/merchants", mint("https://api.kaleem.local", audience))
@@ -257,7 +269,7 @@ class OperatorRenderedPodTest {
         new JWTClaimsSet.Builder()
             .issuer(issuer)
             .audience(audience)
-            .subject("65f000000000000000000001")
+            .subject(SUBJECT)
             .issueTime(Date.from(now))
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
@@ -273,6 +285,31 @@ class OperatorRenderedPodTest {
             claims);
     jwt.sign(new ECDSASigner(signingKey));
     return jwt.serialize();
+  }
+
+  /** KEYS over the Redis protocol (RESP); the pattern is narrow, the result a few keys. */
+  private static List<String> redisKeys(String pattern) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", 6379)) {
+      byte[] p = pattern.getBytes(StandardCharsets.UTF_8);
+      socket
+          .getOutputStream()
+          .write(
+              ("*2\r\n$4\r\nKEYS\r\n$" + p.length + "\r\n" + pattern + "\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String header = in.readLine();
+      if (header == null || !header.startsWith("*")) {
+        throw new IOException("unexpected Redis reply: " + header);
+      }
+      List<String> keys = new java.util.ArrayList<>();
+      for (int i = Integer.parseInt(header.substring(1)); i > 0; i--) {
+        in.readLine(); // $<length>
+        keys.add(in.readLine());
+      }
+      return keys;
+    }
   }
 
   private static void secret(String name, Map<String, String> data) {
