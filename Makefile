@@ -23,7 +23,9 @@ $(API_BUILT): $(API_SOURCES)
 build: ## compile and package every module without running tests
 	$(MVN) package -DskipTests
 
-test: ## all tests, format gate and coverage gate (needs Redis and RabbitMQ: make services-up)
+# `make test` is whole on its own: services-up installs (as root, from the OS packages) and starts
+# what the tests talk to, or stops at once with one line saying what to install.
+test: services-up ## all tests, format gate and coverage gate (starts Redis/RabbitMQ, installs promtool)
 	$(MVN) verify
 
 fmt: ## rewrite sources to google-java-format
@@ -32,7 +34,7 @@ fmt: ## rewrite sources to google-java-format
 bench: ## run the benchmarks; figures are printed and written to bench/results/
 	bash bench/run.sh
 
-services-up: ## start Redis and RabbitMQ on loopback (installs them from OS packages where it can)
+services-up: ## start Redis and RabbitMQ on loopback, install prometheus/promtool (OS packages where it can)
 	bash scripts/services.sh up
 
 services-down: ## stop the Redis and RabbitMQ that services-up started

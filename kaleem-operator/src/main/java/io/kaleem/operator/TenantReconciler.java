@@ -1,5 +1,7 @@
 package io.kaleem.operator;
 
+import static java.util.stream.Collectors.joining;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,6 +31,8 @@ import io.kaleem.operator.resources.MonitoringResources;
 import io.kaleem.operator.resources.WorkloadResources;
 import io.kaleem.operator.rollout.RolloutController;
 import io.kaleem.operator.rollout.RolloutController.Judgement;
+import io.kaleem.operator.secrets.ApiSecrets;
+import io.kaleem.operator.secrets.SecretCheck;
 import io.kaleem.operator.spec.IndexSpecs;
 import io.kaleem.operator.spec.SpecValidator;
 import io.kaleem.operator.status.Conditions;
@@ -66,6 +70,7 @@ public class TenantReconciler
   private final MonitoringResources monitoring;
   private final IndexSyncService indexes;
   private final RolloutController rollouts;
+  private final SecretCheck secretCheck;
   private final MeterRegistry meters;
   private final Timer reconcileTimer;
 
@@ -83,6 +88,7 @@ public class TenantReconciler
     this.monitoring = new MonitoringResources(client, settings.crdCheckInterval());
     this.indexes = indexes;
     this.rollouts = rollouts;
+    this.secretCheck = new SecretCheck(client);
     this.reconcileTimer =
         Timer.builder("kaleem_operator_tenant_reconcile_seconds")
             .description("Time of one KaleemTenant reconcile (index builds run outside it)")
@@ -146,6 +152,21 @@ public class TenantReconciler
       uri = mongoUri(t, spec);
     } catch (IllegalStateException e) {
       verdicts.add(Verdict.bad(Conditions.DATABASE_READY, "SecretNotFound", e.getMessage()));
+      return finish(
+          t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
+    }
+
+    // 2b. Every other Secret and ConfigMap key the pods read: a missing one would leave a rollout
+    // of pods that cannot start, so nothing is written until all are there.
+    List<SecretCheck.Problem> missing =
+        secretCheck.problems(
+            t.getMetadata().getNamespace(), ApiSecrets.of(t.getMetadata().getName(), spec));
+    if (!missing.isEmpty()) {
+      verdicts.add(
+          Verdict.bad(
+              Conditions.CONFIG_READY,
+              missing.get(0).reason(),
+              missing.stream().map(SecretCheck.Problem::message).collect(joining("; "))));
       return finish(
           t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
     }

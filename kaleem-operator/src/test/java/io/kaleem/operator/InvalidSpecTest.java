@@ -9,6 +9,7 @@ import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
 import io.kaleem.operator.status.Conditions;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,6 +81,44 @@ class InvalidSpecTest {
             });
     assertThat(message(t, Conditions.SPEC_VALID))
         .contains("minReplicas (5) exceeds maxReplicas (3)");
+  }
+
+  @Test
+  void envThatTheOperatorOwnsOrThatIsAmbiguousIsRefused() {
+    KaleemTenant t =
+        refused(
+            "env",
+            s -> {
+              KaleemTenantSpec.EnvVar both = new KaleemTenantSpec.EnvVar("FLAGS", "x");
+              both.valueFrom = new KaleemTenantSpec.EnvVarSource();
+              both.valueFrom.secretKeyRef = new KaleemTenantSpec.KeySelector("flags", "v");
+              s.api.env =
+                  List.of(
+                      new KaleemTenantSpec.EnvVar("REDIS_URL", "redis://10.0.0.1"),
+                      new KaleemTenantSpec.EnvVar("SPRING_PROFILES_ACTIVE", "default"),
+                      both);
+            });
+    assertThat(message(t, Conditions.SPEC_VALID))
+        .contains("spec.api.env must not set REDIS_URL (the operator sets it)")
+        .contains("must not set SPRING_PROFILES_ACTIVE")
+        .contains("spec.api.env[FLAGS] needs exactly one of value and valueFrom");
+  }
+
+  @Test
+  void badSecretReferencesAreRefused() {
+    KaleemTenant t =
+        refused(
+            "refs",
+            s -> {
+              s.security.jwt.jwkSetSecretRef =
+                  new KaleemTenantSpec.SecretKeySelector("Bad_Name", "jwks.json");
+              s.redis = new KaleemTenantSpec.Redis();
+              s.security.jwt.issuer = "has spaces";
+            });
+    assertThat(message(t, Conditions.SPEC_VALID))
+        .contains("spec.security.jwt.jwkSetSecretRef.name 'Bad_Name'")
+        .contains("spec.redis.secretRef is required")
+        .contains("spec.security.jwt.issuer must be 1-255 characters without spaces");
   }
 
   @Test

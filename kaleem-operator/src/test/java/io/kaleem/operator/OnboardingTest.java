@@ -115,7 +115,10 @@ class OnboardingTest {
         .containsEntry("SPRING_CONFIG_IMPORT", "optional:file:/etc/kaleem/application.properties")
         .containsEntry("MONGODB_URI", "acme-mongo/uri")
         .containsEntry(
-            "KALEEM_PAGINATION_CURSOR_SECRET", "acme-api-secrets/pagination-cursor-secret");
+            "KALEEM_PAGINATION_CURSOR_SECRET", "acme-api-secrets/pagination-cursor-secret")
+        .containsEntry("SPRING_PROFILES_ACTIVE", "prod")
+        .containsEntry("KALEEM_JWT_JWKS", "acme-mongo/jwks.json")
+        .doesNotContainKeys("REDIS_URL", "SPRING_RABBITMQ_ADDRESSES");
     assertThat(d.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
     Service svc = h.client.services().inNamespace(NS).withName("acme-api").get();
     assertThat(svc.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());

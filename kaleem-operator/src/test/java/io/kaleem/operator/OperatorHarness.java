@@ -119,7 +119,19 @@ public final class OperatorHarness implements AutoCloseable {
     return client.resources(KaleemTenant.class);
   }
 
+  /** The tenant Secret {@link #spec} refers to: MongoDB URI and JWK set. */
   public void createMongoSecret(String name, String uri) {
+    createSecret(name, Map.of("uri", uri, "jwks.json", JWKS));
+  }
+
+  /**
+   * A JWK set as the operator checks it (a {@code keys} array, each key with a kid); the operator
+   * tests never start the API, which checks the keys themselves.
+   */
+  public static final String JWKS = "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"test-1\"}]}";
+
+  /** A Secret in the test namespace with {@code data} (as stringData). */
+  public void createSecret(String name, Map<String, String> data) {
     client
         .secrets()
         .inNamespace(NS)
@@ -129,18 +141,20 @@ public final class OperatorHarness implements AutoCloseable {
                 .withName(name)
                 .withNamespace(NS)
                 .endMetadata()
-                .withStringData(Map.of("uri", uri))
+                .withStringData(data)
                 .build())
         .create();
   }
 
-  /** A valid minimal spec whose secret is {@code <name>-mongo}. */
+  /** A valid minimal spec whose secret (MongoDB URI and JWK set) is {@code <name>-mongo}. */
   public static KaleemTenantSpec spec(String name) {
     KaleemTenantSpec spec = new KaleemTenantSpec();
     spec.plan = "growth";
     spec.api.image = "ghcr.io/kaleem/api:1.0.0";
     spec.database.name = name + "_db";
     spec.database.secretRef.name = name + "-mongo";
+    spec.security.jwt.jwkSetSecretRef =
+        new KaleemTenantSpec.SecretKeySelector(name + "-mongo", "jwks.json");
     spec.rollout.stabilizationSeconds = 0;
     return spec;
   }

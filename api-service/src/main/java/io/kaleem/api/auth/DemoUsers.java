@@ -1,12 +1,14 @@
 package io.kaleem.api.auth;
 
 import io.kaleem.api.common.LocalizedText;
+import io.kaleem.api.database.NoExternalMongoCondition;
 import io.kaleem.api.database.StartupTask;
 import io.kaleem.api.errors.ApiException;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -20,11 +22,14 @@ import reactor.core.publisher.Mono;
  * Demo accounts for the embedded {@code make run}: a platform admin, a merchant owner (with the
  * {@code demo-store} merchant) and a customer, created when missing and printed at start-up. Exists
  * only with {@code kaleem.security.demo-users.enabled=true}, which the prod profile refuses ({@link
- * DemoUsersGuard}).
+ * DemoUsersGuard}), and only on the embedded database: with a MongoDB URI (any real database, prod
+ * profile or not) the flag is ignored, so accounts with published passwords never reach data that
+ * outlives a developer's machine.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
 @ConditionalOnBooleanProperty(name = "kaleem.security.demo-users.enabled")
+@Conditional(NoExternalMongoCondition.class)
 class DemoUsers implements StartupTask {
 
   private static final Logger log = LoggerFactory.getLogger(DemoUsers.class);

@@ -6,7 +6,10 @@ import io.kaleem.api.KaleemApiApplication;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-/** The prod profile refuses demo accounts and development keys, before serving anything. */
+/**
+ * The prod profile refuses demo accounts, development keys and the in-process database, before
+ * serving anything.
+ */
 class ProductionGuardTest {
 
   static SpringApplicationBuilder app() {
@@ -26,7 +29,7 @@ class ProductionGuardTest {
   }
 
   @Test
-  void prodWithoutAConfiguredJwkSetDoesNotStart() {
+  void prodWithoutAMongoUriDoesNotStart() {
     assertThatThrownBy(
             () ->
                 app()
@@ -34,6 +37,19 @@ class ProductionGuardTest {
                         "--spring.profiles.active=prod",
                         "--KALEEM_PAGINATION_CURSOR_SECRET=test-secret",
                         "--kaleem.mongo.embedded.data-file=",
+                        "--server.port=0"))
+        .hasStackTraceContaining("MONGODB_URI (spring.mongodb.uri) is required with the 'prod'");
+  }
+
+  @Test
+  void prodWithoutAConfiguredJwkSetDoesNotStart() {
+    assertThatThrownBy(
+            () ->
+                app()
+                    .run(
+                        "--spring.profiles.active=prod",
+                        "--KALEEM_PAGINATION_CURSOR_SECRET=test-secret",
+                        "--spring.mongodb.uri=mongodb://127.0.0.1:1",
                         "--spring.mongodb.database=guard-test",
                         "--server.port=0"))
         .hasStackTraceContaining("kaleem.security.jwt.jwk-set is required");

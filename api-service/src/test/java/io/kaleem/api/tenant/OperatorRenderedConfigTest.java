@@ -2,34 +2,29 @@ package io.kaleem.api.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kaleem.api.database.CatalogIndexInitializer;
 import io.kaleem.api.database.MongoSettingsProperties;
-import io.kaleem.api.support.StandaloneApp;
+import io.kaleem.api.security.SecurityProperties;
 import io.kaleem.crds.config.TenantConfigRenderer;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 
 /**
- * The contract with the operator: the file it renders into the tenant ConfigMap is imported by the
- * API ({@code spring.config.import}) and every key the API owns binds, with nothing left over under
- * those prefixes.
+ * The contract with the operator: every key it renders into the tenant ConfigMap that the API owns
+ * binds, with nothing left over under those prefixes. That the API imports the mounted file and
+ * runs on it in the {@code prod} profile is proven end to end by {@code contract-tests}'
+ * OperatorRenderedPodTest, which starts the packaged jar from the Deployment the operator renders.
  */
 class OperatorRenderedConfigTest {
-
-  @TempDir Path dir;
 
   static KaleemTenantSpec spec() {
     KaleemTenantSpec spec = new KaleemTenantSpec();
@@ -60,10 +55,25 @@ class OperatorRenderedConfigTest {
         binder.bindOrCreate("kaleem.mongo", Bindable.of(MongoSettingsProperties.class), strict);
     assertThat(mongo.autoIndex()).isFalse();
 
+    SecurityProperties security =
+        binder.bindOrCreate("kaleem.security", Bindable.of(SecurityProperties.class), strict);
+    assertThat(security.jwt().issuer()).isEqualTo(KaleemTenantSpec.DEFAULT_JWT_ISSUER);
+    assertThat(security.jwt().audience()).isEqualTo(KaleemTenantSpec.DEFAULT_JWT_AUDIENCE);
+    // Spring Boot's own key: rate limits key on the client the ingress forwarded for.
+    assertThat(
+            binder
+                .bind(
+                    "server.forward-headers-strategy",
+                    Bindable.of(ServerProperties.ForwardHeadersStrategy.class))
+                .get())
+        .isEqualTo(ServerProperties.ForwardHeadersStrategy.FRAMEWORK);
+
     Set<String> unclaimed =
         rendered.keySet().stream()
             .filter(k -> !k.startsWith("kaleem.tenant.") && !k.startsWith("kaleem.mongo."))
+            .filter(k -> !k.startsWith("kaleem.security."))
             .filter(k -> !k.equals("spring.mongodb.database"))
+            .filter(k -> !k.equals("server.forward-headers-strategy"))
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(unclaimed)
         .allSatisfy(
@@ -73,24 +83,5 @@ class OperatorRenderedConfigTest {
                     .isTrue());
     assertThat(NOT_YET_CONSUMED_PREFIXES)
         .allSatisfy(p -> assertThat(unclaimed).anyMatch(k -> k.startsWith(p)));
-  }
-
-  @Test
-  void theApiImportsTheRenderedFileAsTheOperatorMountsIt() throws Exception {
-    Path file = dir.resolve(TenantConfigRenderer.FILE_NAME);
-    Files.writeString(
-        file, TenantConfigRenderer.toPropertiesFile(TenantConfigRenderer.render("acme", spec())));
-    try (StandaloneApp app =
-        StandaloneApp.start(
-            "spring.config.import=file:" + file,
-            "kaleem.mongo.embedded.data-file=",
-            "kaleem.security.demo-users.enabled=false")) {
-      assertThat(app.bean(TenantProperties.class).id()).isEqualTo("acme");
-      assertThat(app.bean(TenantProperties.class).plan()).isEqualTo("growth");
-      assertThat(app.bean(MongoSettingsProperties.class).autoIndex()).isFalse();
-      assertThat(app.context.getBeansOfType(CatalogIndexInitializer.class)).isEmpty();
-      assertThat(app.bean(ReactiveMongoTemplate.class).getMongoDatabase().block().getName())
-          .isEqualTo("acme_db");
-    }
   }
 }

@@ -48,6 +48,18 @@ public final class TenantConfigRenderer {
         "spring.mongodb.database",
         Objects.requireNonNull(spec.database == null ? null : spec.database.name, "database.name"));
     p.put("kaleem.mongo.auto-index", "false");
+    KaleemTenantSpec.Security security = orDefault(spec.security, new KaleemTenantSpec.Security());
+    KaleemTenantSpec.Jwt jwt = orDefault(security.jwt, new KaleemTenantSpec.Jwt());
+    p.put("kaleem.security.jwt.issuer", orDefault(jwt.issuer, KaleemTenantSpec.DEFAULT_JWT_ISSUER));
+    p.put(
+        "kaleem.security.jwt.audience",
+        orDefault(jwt.audience, KaleemTenantSpec.DEFAULT_JWT_AUDIENCE));
+    if (jwt.activeKid != null) {
+      p.put("kaleem.security.jwt.active-kid", jwt.activeKid);
+    }
+    // The pods sit behind the tenant's Service and ingress (NetworkPolicies admit only those), so
+    // X-Forwarded-For is the ingress's word for the client: rate limits key on the real client.
+    p.put("server.forward-headers-strategy", "framework");
     p.put("kaleem.cache.l1.max-size", String.valueOf(orDefault(l1.maxSize, 10000)));
     p.put("kaleem.cache.l1.ttl", orDefault(l1.ttl, "60s"));
     p.put("kaleem.cache.l2.ttl", orDefault(l2.ttl, "5m"));

@@ -34,6 +34,20 @@ public class KaleemTenantSpec {
           + "[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*"
           + "(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$";
 
+  /** A Kubernetes object name (DNS-1123 subdomain). */
+  public static final String OBJECT_NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
+
+  /** A Secret or ConfigMap data key. */
+  public static final String KEY_PATTERN = "^[-._a-zA-Z0-9]{1,253}$";
+
+  /** The JWK set's Secret when {@code security.jwt.jwkSetSecretRef} is not given. */
+  public static final String JWT_SECRET_SUFFIX = "-jwt";
+
+  public static final String JWT_SECRET_KEY = "jwks.json";
+
+  public static final String DEFAULT_JWT_ISSUER = "https://api.kaleem.local";
+  public static final String DEFAULT_JWT_AUDIENCE = "kaleem-api";
+
   /** Kubernetes resource quantity (cpu or memory). */
   public static final String QUANTITY_PATTERN = "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$";
 
@@ -49,6 +63,20 @@ public class KaleemTenantSpec {
   @Required
   @JsonPropertyDescription("The tenant's MongoDB database and indexes.")
   public Database database = new Database();
+
+  @JsonPropertyDescription(
+      "Token settings of the API; its signing keys come from a Secret (default <tenant>-jwt).")
+  public Security security = new Security();
+
+  @JsonPropertyDescription(
+      "The Redis the API shares rate limits (and its L2 cache) through; its URL, credentials"
+          + " included, comes from a Secret. Absent: each replica limits on its own.")
+  public Redis redis;
+
+  @JsonPropertyDescription(
+      "The RabbitMQ broker for domain events; its AMQP URL, credentials included, comes from a"
+          + " Secret.")
+  public Messaging messaging;
 
   @JsonPropertyDescription("L1 (in-process) and L2 (Redis) cache settings and cache warming.")
   public Cache cache = new Cache();
@@ -97,7 +125,9 @@ public class KaleemTenantSpec {
 
     public Resources resources = new Resources();
 
-    @JsonPropertyDescription("Extra environment variables for the API container.")
+    @JsonPropertyDescription(
+        "Extra environment variables for the API container: a plain value, or valueFrom a Secret"
+            + " or ConfigMap key.")
     public List<EnvVar> env = new ArrayList<>();
   }
 
@@ -144,12 +174,19 @@ public class KaleemTenantSpec {
     }
   }
 
+  @ValidationRule(
+      value = "has(self.value) != has(self.valueFrom)",
+      message = "an env entry has either value or valueFrom")
   public static class EnvVar {
     @Required
     @Pattern("^[A-Za-z_][A-Za-z0-9_]*$")
     public String name;
 
+    @JsonPropertyDescription("A plain value; never a secret (use valueFrom.secretKeyRef).")
     public String value;
+
+    @JsonPropertyDescription("The value from a key of a Secret or ConfigMap in the namespace.")
+    public EnvVarSource valueFrom;
 
     public EnvVar() {}
 
@@ -157,6 +194,95 @@ public class KaleemTenantSpec {
       this.name = name;
       this.value = value;
     }
+  }
+
+  @ValidationRule(
+      value = "has(self.secretKeyRef) != has(self.configMapKeyRef)",
+      message = "valueFrom has exactly one of secretKeyRef and configMapKeyRef")
+  public static class EnvVarSource {
+    public KeySelector secretKeyRef;
+    public KeySelector configMapKeyRef;
+  }
+
+  /** A key of a Secret or ConfigMap, as in a Kubernetes container's env. */
+  public static class KeySelector {
+    @Required
+    @Pattern(OBJECT_NAME_PATTERN)
+    public String name;
+
+    @Required
+    @Pattern(KEY_PATTERN)
+    public String key;
+
+    @Default("false")
+    @JsonPropertyDescription(
+        "true: the variable is left unset when the object or key is missing; false: the operator"
+            + " refuses to roll out until it exists.")
+    public Boolean optional = false;
+
+    public KeySelector() {}
+
+    public KeySelector(String name, String key) {
+      this.name = name;
+      this.key = key;
+    }
+  }
+
+  /** A key of a Secret in the tenant's namespace. */
+  public static class SecretKeySelector {
+    @Required
+    @Pattern(OBJECT_NAME_PATTERN)
+    public String name;
+
+    @Required
+    @Pattern(KEY_PATTERN)
+    public String key;
+
+    public SecretKeySelector() {}
+
+    public SecretKeySelector(String name, String key) {
+      this.name = name;
+      this.key = key;
+    }
+  }
+
+  public static class Security {
+    public Jwt jwt = new Jwt();
+  }
+
+  public static class Jwt {
+    @Default(DEFAULT_JWT_ISSUER)
+    @Pattern("^\\S{1,255}$")
+    @JsonPropertyDescription("iss of the tokens the API issues and accepts.")
+    public String issuer = DEFAULT_JWT_ISSUER;
+
+    @Default(DEFAULT_JWT_AUDIENCE)
+    @Pattern("^\\S{1,255}$")
+    @JsonPropertyDescription("aud of the tokens the API issues and accepts.")
+    public String audience = DEFAULT_JWT_AUDIENCE;
+
+    @JsonPropertyDescription(
+        "Secret key holding the JWK set (JSON; private EC P-256 keys, each with a kid). Default:"
+            + " key jwks.json of Secret <tenant>-jwt.")
+    public SecretKeySelector jwkSetSecretRef;
+
+    @Pattern("^\\S{1,255}$")
+    @JsonPropertyDescription(
+        "kid of the key that signs new tokens; the others only verify (rotation). Default: the"
+            + " first private key of the set.")
+    public String activeKid;
+  }
+
+  public static class Redis {
+    @Required
+    @JsonPropertyDescription("Secret key holding a redis:// or rediss:// URL.")
+    public SecretKeySelector secretRef;
+  }
+
+  public static class Messaging {
+    @Required
+    @JsonPropertyDescription("Secret key holding an amqp:// or amqps:// URL (or a list of them).")
+    public SecretKeySelector amqpSecretRef;
   }
 
   public static class Database {

@@ -30,6 +30,9 @@ class TenantConfigRendererTest {
             Map.entry("kaleem.tenant.plan", "growth"),
             Map.entry("spring.mongodb.database", "acme"),
             Map.entry("kaleem.mongo.auto-index", "false"),
+            Map.entry("kaleem.security.jwt.issuer", "https://api.kaleem.local"),
+            Map.entry("kaleem.security.jwt.audience", "kaleem-api"),
+            Map.entry("server.forward-headers-strategy", "framework"),
             Map.entry("kaleem.cache.l1.max-size", "10000"),
             Map.entry("kaleem.cache.l1.ttl", "60s"),
             Map.entry("kaleem.cache.l2.ttl", "5m"),
@@ -54,6 +57,23 @@ class TenantConfigRendererTest {
         .containsEntry("kaleem.cache.warming.targets", "products")
         .containsEntry("kaleem.cache.warming.schedule", "0 0 * * * *")
         .containsEntry("kaleem.slo.p95-latency", "500ms");
+  }
+
+  @Test
+  void tokenSettingsComeFromTheSpecAndTheActiveKidOnlyWhenGiven() {
+    KaleemTenantSpec spec = minimal();
+    spec.security.jwt.issuer = "https://souq.example.com";
+    spec.security.jwt.audience = "souq-api";
+    spec.security.jwt.activeKid = "2026-11";
+    Map<String, String> p = TenantConfigRenderer.render("acme", spec);
+    assertThat(p)
+        .containsEntry("kaleem.security.jwt.issuer", "https://souq.example.com")
+        .containsEntry("kaleem.security.jwt.audience", "souq-api")
+        .containsEntry("kaleem.security.jwt.active-kid", "2026-11");
+    spec.security = null;
+    assertThat(TenantConfigRenderer.render("acme", spec))
+        .containsEntry("kaleem.security.jwt.issuer", "https://api.kaleem.local")
+        .doesNotContainKey("kaleem.security.jwt.active-kid");
   }
 
   @Test

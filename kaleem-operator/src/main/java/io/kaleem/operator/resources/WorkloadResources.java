@@ -2,7 +2,6 @@ package io.kaleem.operator.resources;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -22,7 +21,6 @@ import io.kaleem.crds.config.TenantConfigRenderer;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.Labels;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,25 +46,7 @@ public final class WorkloadResources {
     KaleemTenantSpec.Rollout rollout = orNew(spec.rollout, KaleemTenantSpec.Rollout::new);
     KaleemTenantSpec.Resources res = orNew(spec.api.resources, KaleemTenantSpec.Resources::new);
 
-    List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar("SPRING_CONFIG_IMPORT", TenantConfigRenderer.SPRING_CONFIG_IMPORT, null));
-    env.add(
-        new EnvVarBuilder()
-            .withName("MONGODB_URI")
-            .withNewValueFrom()
-            .withNewSecretKeyRef(spec.database.secretRef.key, spec.database.secretRef.name, false)
-            .endValueFrom()
-            .build());
-    env.add(
-        new EnvVarBuilder()
-            .withName("KALEEM_PAGINATION_CURSOR_SECRET")
-            .withNewValueFrom()
-            .withNewSecretKeyRef(ConfigResources.CURSOR_SECRET_KEY, Labels.secretName(t), false)
-            .endValueFrom()
-            .build());
-    if (spec.api.env != null) {
-      spec.api.env.forEach(e -> env.add(new EnvVar(e.name, e.value, null)));
-    }
+    List<EnvVar> env = ApiEnvironment.of(t, spec);
 
     Map<String, String> podLabels = new LinkedHashMap<>(Labels.common(t));
     Map<String, String> annotations = new LinkedHashMap<>();

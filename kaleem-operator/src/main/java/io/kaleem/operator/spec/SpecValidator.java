@@ -1,5 +1,6 @@
 package io.kaleem.operator.spec;
 
+import io.kaleem.crds.config.ApiEnv;
 import io.kaleem.crds.indexes.IndexCatalog;
 import io.kaleem.crds.indexes.IndexDefinition;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
@@ -20,6 +21,8 @@ public final class SpecValidator {
   private static final Pattern RATIO = Pattern.compile(KaleemTenantSpec.RATIO_PATTERN);
   private static final Pattern NAME = Pattern.compile(KaleemTenantSpec.NAME_PATTERN);
   private static final Pattern QUANTITY = Pattern.compile(KaleemTenantSpec.QUANTITY_PATTERN);
+  private static final Pattern OBJECT_NAME = Pattern.compile(KaleemTenantSpec.OBJECT_NAME_PATTERN);
+  private static final Pattern KEY = Pattern.compile(KaleemTenantSpec.KEY_PATTERN);
   private static final Pattern DB = Pattern.compile("^[A-Za-z0-9_-]{1,63}$");
 
   private SpecValidator() {}
@@ -64,19 +67,10 @@ public final class SpecValidator {
         quantity(out, "requests", spec.api.resources.requests);
         quantity(out, "limits", spec.api.resources.limits);
       }
-      if (spec.api.env != null) {
-        for (KaleemTenantSpec.EnvVar e : spec.api.env) {
-          if (e == null || e.name == null || !e.name.matches("^[A-Za-z_][A-Za-z0-9_]*$")) {
-            out.add("spec.api.env has an invalid variable name");
-          } else if (e.name.equals("MONGODB_URI")
-              || e.name.equals("SPRING_CONFIG_IMPORT")
-              || e.name.equals("KALEEM_PAGINATION_CURSOR_SECRET")) {
-            out.add("spec.api.env must not set " + e.name + " (the operator sets it)");
-          }
-        }
-      }
+      env(out, spec.api.env);
     }
     database(out, spec.database);
+    secrets(out, spec);
     if (spec.cache != null) {
       if (spec.cache.l1 != null) {
         duration(out, "spec.cache.l1.ttl", spec.cache.l1.ttl);
@@ -114,6 +108,91 @@ public final class SpecValidator {
       out.add("spec.rollout.healthCheckPath must start with /");
     }
     return out;
+  }
+
+  private static void env(List<String> out, List<KaleemTenantSpec.EnvVar> env) {
+    if (env == null) {
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    for (KaleemTenantSpec.EnvVar e : env) {
+      if (e == null || e.name == null || !e.name.matches("^[A-Za-z_][A-Za-z0-9_]*$")) {
+        out.add("spec.api.env has an invalid variable name");
+        continue;
+      }
+      String where = "spec.api.env[" + e.name + "]";
+      if (ApiEnv.RESERVED.contains(e.name)) {
+        out.add("spec.api.env must not set " + e.name + " (the operator sets it)");
+      } else if (!names.add(e.name)) {
+        out.add(where + " is declared twice");
+      }
+      if ((e.value == null) == (e.valueFrom == null)) {
+        out.add(where + " needs exactly one of value and valueFrom");
+      } else if (e.valueFrom != null) {
+        KaleemTenantSpec.EnvVarSource f = e.valueFrom;
+        if ((f.secretKeyRef == null) == (f.configMapKeyRef == null)) {
+          out.add(where + ".valueFrom needs exactly one of secretKeyRef and configMapKeyRef");
+        } else if (f.secretKeyRef != null) {
+          keySelector(
+              out, where + ".valueFrom.secretKeyRef", f.secretKeyRef.name, f.secretKeyRef.key);
+        } else {
+          keySelector(
+              out,
+              where + ".valueFrom.configMapKeyRef",
+              f.configMapKeyRef.name,
+              f.configMapKeyRef.key);
+        }
+      }
+    }
+  }
+
+  private static void secrets(List<String> out, KaleemTenantSpec spec) {
+    if (spec.security != null && spec.security.jwt != null) {
+      KaleemTenantSpec.Jwt jwt = spec.security.jwt;
+      token(out, "spec.security.jwt.issuer", jwt.issuer);
+      token(out, "spec.security.jwt.audience", jwt.audience);
+      if (jwt.activeKid != null) {
+        token(out, "spec.security.jwt.activeKid", jwt.activeKid);
+      }
+      if (jwt.jwkSetSecretRef != null) {
+        keySelector(
+            out,
+            "spec.security.jwt.jwkSetSecretRef",
+            jwt.jwkSetSecretRef.name,
+            jwt.jwkSetSecretRef.key);
+      }
+    }
+    if (spec.redis != null) {
+      if (spec.redis.secretRef == null) {
+        out.add("spec.redis.secretRef is required when spec.redis is given");
+      } else {
+        keySelector(
+            out, "spec.redis.secretRef", spec.redis.secretRef.name, spec.redis.secretRef.key);
+      }
+    }
+    if (spec.messaging != null) {
+      KaleemTenantSpec.SecretKeySelector amqp = spec.messaging.amqpSecretRef;
+      if (amqp == null) {
+        out.add("spec.messaging.amqpSecretRef is required when spec.messaging is given");
+      } else {
+        keySelector(out, "spec.messaging.amqpSecretRef", amqp.name, amqp.key);
+      }
+    }
+  }
+
+  private static void keySelector(List<String> out, String field, String name, String key) {
+    if (name == null || !OBJECT_NAME.matcher(name).matches()) {
+      out.add(field + ".name '" + name + "' must be the name of an object in the namespace");
+    }
+    if (key == null || !KEY.matcher(key).matches()) {
+      out.add(field + ".key '" + key + "' must be a data key (letters, digits, '-', '_', '.')");
+    }
+  }
+
+  private static void token(List<String> out, String field, String v) {
+    if (v == null || !v.matches("^\\S{1,255}$")) {
+      out.add(field + " must be 1-255 characters without spaces");
+    }
   }
 
   private static void database(List<String> out, KaleemTenantSpec.Database d) {
