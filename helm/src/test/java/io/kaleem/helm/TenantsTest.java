@@ -52,6 +52,10 @@ class TenantsTest {
     KaleemTenant t = tenants(Chart.objects(Chart.template("values-dev.yaml"))).get(0);
     assertThat(t.getSpec().database.secretRef.name).isEqualTo("kaleem-dev-credentials");
     assertThat(t.getSpec().database.secretRef.key).isEqualTo("mongodb-uri");
+    assertThat(t.getSpec().redis.secretRef.name).isEqualTo("kaleem-dev-credentials");
+    assertThat(t.getSpec().redis.secretRef.key).isEqualTo("redis-url");
+    assertThat(t.getSpec().messaging.amqpSecretRef.name).isEqualTo("kaleem-dev-credentials");
+    assertThat(t.getSpec().messaging.amqpSecretRef.key).isEqualTo("amqp-url");
     assertThat(t.getMetadata().getAnnotations()).isNullOrEmpty();
   }
 
