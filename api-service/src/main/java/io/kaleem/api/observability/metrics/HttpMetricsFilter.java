@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
@@ -33,6 +34,7 @@ import reactor.core.publisher.SignalType;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@ConditionalOnProperty(name = "kaleem.metrics.enabled", matchIfMissing = true)
 public class HttpMetricsFilter implements WebFilter {
 
   /** Status recorded for a request whose client disconnected before the answer. */

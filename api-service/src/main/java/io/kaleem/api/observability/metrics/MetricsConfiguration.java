@@ -14,9 +14,11 @@ import org.springframework.context.annotation.Configuration;
  * Wires the MongoDB driver's events into {@link DatabaseMetrics}, and serves the Prometheus
  * registry on the management port ({@code kaleem.metrics.port}, default {@value
  * MetricNames#SCRAPE_PORT}) when metrics export is on (it is, except in tests that do not ask for
- * it with {@code @AutoConfigureMetrics}).
+ * it with {@code @AutoConfigureMetrics}). {@code kaleem.metrics.enabled=false} turns all of it and
+ * {@link HttpMetricsFilter} off: the baseline of the instrumentation benchmark.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "kaleem.metrics.enabled", matchIfMissing = true)
 class MetricsConfiguration {
 
   @Bean
@@ -34,7 +36,6 @@ class MetricsConfiguration {
 
   /** Without a Prometheus registry (export off) there is nothing to serve: no listener. */
   @Bean
-  @ConditionalOnProperty(name = "kaleem.metrics.enabled", matchIfMissing = true)
   MetricsServer metricsServer(
       ObjectProvider<PrometheusMeterRegistry> registry,
       @Value("${kaleem.metrics.host:0.0.0.0}") String host,
