@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -94,7 +95,7 @@ public class HttpMetricsFilter implements WebFilter {
     String errorType =
         status >= 400 && status != CLIENT_CLOSED ? Problems.slug(problem, status) : null;
     Meters m = meters.computeIfAbsent(new Key(method, route, status, errorType), this::register);
-    m.duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    m.duration.record(nanos, TimeUnit.NANOSECONDS);
     m.requests.increment();
     if (m.errors != null) {
       m.errors.increment();

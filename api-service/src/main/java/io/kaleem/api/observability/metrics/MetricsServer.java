@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ public final class MetricsServer implements SmartLifecycle {
       String accept = ex.getRequestHeaders().getFirst("Accept");
       String type =
           accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : TEXT;
-      byte[] body = registry.scrape(type).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] body = registry.scrape(type).getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", type);
       if ("HEAD".equals(ex.getRequestMethod())) {
         ex.sendResponseHeaders(200, -1);
@@ -107,7 +108,7 @@ public final class MetricsServer implements SmartLifecycle {
 
   private static void reply(HttpExchange ex, int status, String type, String text)
       throws IOException {
-    byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, b.length);
     try (OutputStream out = ex.getResponseBody()) {

@@ -99,6 +99,20 @@ class ObservabilityContractTest {
     Files.writeString(Path.of("target/observability-scrape.txt"), scrape);
     Map<String, Set<String>> exported = series(scrape);
 
+    // The traffic's own marks, each in the series it must land in.
+    assertThat(scrape)
+        .contains(
+            "http_errors_total{error_type=\"internal\",method=\"GET\","
+                + "route=\"/api/v1/test-failures/boom\",status_code=\"500\"}",
+            "http_errors_total{error_type=\"not-found\",method=\"GET\",route=\"UNMATCHED\","
+                + "status_code=\"404\"}",
+            "database_query_duration_seconds_count{collection=\"merchants\","
+                + "operation=\"insert\",status=\"error\"}",
+            "kaleem_revenue_total{currency=\"SAR\"} 10.0",
+            "kaleem_orders{status=\"PAID\"} 1.0")
+        .doesNotContain("mongodb_driver_", "http_server_requests_");
+    assertThat(scrape).containsPattern("mongodb_connections\\{state=\"(active|idle)\"\\} [1-9]");
+
     List<String> queries = queries();
     Map<String, Set<String>> needed = PromQlSelectors.merged(queries);
     assertThat(needed)
