@@ -86,7 +86,7 @@ public final class MetricNames {
   /** Gauge of orders: label status (the order status names). */
   public static final String BUSINESS_ORDERS = "kaleem_orders";
 
-  /** Counter of the value of placed orders, in major units: label currency. */
+  /** Counter of the value of orders that reached PAID, in major units: label currency. */
   public static final String BUSINESS_REVENUE = "kaleem_revenue_total";
 
   // ---- Label keys ----

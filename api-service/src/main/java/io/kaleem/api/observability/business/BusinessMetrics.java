@@ -147,6 +147,7 @@ public class BusinessMetrics implements StartupTask, ApplicationListener<AfterSa
           .computeIfAbsent(
               updated.currency(),
               c ->
+                  // Exported as MetricNames.BUSINESS_REVENUE.
                   Counter.builder("kaleem.revenue")
                       .description("Value of orders that reached PAID, in major units")
                       .tag(MetricNames.LABEL_CURRENCY, c)

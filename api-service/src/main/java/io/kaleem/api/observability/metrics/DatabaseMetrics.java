@@ -136,6 +136,7 @@ public final class DatabaseMetrics implements CommandListener, ConnectionPoolLis
   }
 
   private Timer timer(Key k) {
+    // Micrometer's Prometheus naming exports this as MetricNames.DATABASE_QUERY_DURATION.
     return Timer.builder("database.query.duration")
         .description("MongoDB command latency as the driver measured it")
         .tag(MetricNames.LABEL_OPERATION, k.operation)

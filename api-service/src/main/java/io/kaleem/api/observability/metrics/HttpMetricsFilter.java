@@ -107,6 +107,11 @@ public class HttpMetricsFilter implements WebFilter {
     return METHODS.contains(name) ? name : MetricNames.METHOD_OTHER;
   }
 
+  /**
+   * Micrometer's Prometheus naming turns these dotted names into the seed's ({@link
+   * MetricNames#HTTP_REQUEST_DURATION}, {@link MetricNames#HTTP_REQUESTS}, {@link
+   * MetricNames#HTTP_ERRORS}); the contract test checks the scrape for the constants.
+   */
   private Meters register(Key k) {
     String status = Integer.toString(k.status);
     Timer duration =
