@@ -17,13 +17,15 @@ run: $(API_BUILT) ## start the API on http://localhost:8080 with embedded defaul
 	JAVA_OPTS="$(JAVA_OPTS)" bash scripts/run-api.sh
 
 # The OpenTelemetry agent (fetched by the build into api-service/target/otel/). Without
-# OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported (exporters "none"): trace and span ids still
-# reach every JSON log line. With it, traces go to that OTLP endpoint (e.g. http://localhost:4318).
+# OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported or recorded (exporters "none", sampler
+# "always_off"): trace and span ids still reach every JSON log line. With it, every trace goes to
+# that OTLP endpoint (e.g. http://localhost:4318).
 OTEL_AGENT = api-service/target/otel/opentelemetry-javaagent.jar
 run-traced: $(API_BUILT) ## make run with the OpenTelemetry agent (OTEL_EXPORTER_OTLP_ENDPOINT to export traces)
 	@test -f $(OTEL_AGENT) || $(MVN) -q -pl api-service dependency:copy@opentelemetry-javaagent
 	OTEL_SERVICE_NAME=$${OTEL_SERVICE_NAME:-kaleem-api} \
 	OTEL_TRACES_EXPORTER=$${OTEL_TRACES_EXPORTER:-$$( [ -n "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && echo otlp || echo none )} \
+	OTEL_TRACES_SAMPLER=$${OTEL_TRACES_SAMPLER:-$$( [ -n "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && echo parentbased_always_on || echo always_off )} \
 	OTEL_METRICS_EXPORTER=$${OTEL_METRICS_EXPORTER:-none} OTEL_LOGS_EXPORTER=$${OTEL_LOGS_EXPORTER:-none} \
 	JAVA_OPTS="-javaagent:$(OTEL_AGENT) $(JAVA_OPTS)" bash scripts/run-api.sh
 

@@ -2,7 +2,8 @@
 # Instrumentation overhead (issue 13): requests/s of a hot read (GET /api/v1/plans, a token, one
 # MongoDB query) on three API instances started from the same jar, measured in interleaved rounds
 # in one run: without instrumentation (kaleem.metrics.enabled=false), with metrics, and with
-# metrics plus the OpenTelemetry agent (exporters "none": the cost of making spans and ids).
+# metrics plus the OpenTelemetry agent (exporters "none"), not sampling (ids only, as
+# `make run-traced` without a collector) and recording every span.
 # Then the scrape of /metrics on the instrumented instance: time and series count.
 #   BENCH_SECONDS (default 10) per round, BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 16)
 set -euo pipefail
@@ -21,14 +22,15 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-# start NAME EXTRA_JVM_FLAGS SPRING_ARGS...
+# start NAME EXTRA_JVM_FLAGS SAMPLER SPRING_ARGS...
 start() {
-  local name=$1 jvm=$2; shift 2
+  local name=$1 jvm=$2 sampler=$3; shift 3
   local port; port=$(free_port)
   local mport; mport=$(free_port)
   mkdir -p "$WORK/$name"
   # shellcheck disable=SC2086 # jvm is a list of flags
-  OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none \
+  OTEL_TRACES_SAMPLER=$sampler OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none \
+    OTEL_LOGS_EXPORTER=none \
     java @api-service/run.jvmopts $jvm -jar "$JAR" --server.port="$port" \
     --kaleem.metrics.port="$mport" --kaleem.mongo.embedded.data-file="$WORK/$name/db.mv" \
     --kaleem.security.jwt.dev-key-file="$WORK/$name/jwks.json" \
@@ -61,11 +63,14 @@ rps() { # NAME SECONDS
     "http://127.0.0.1:$port/api/v1/plans" | awk '/Requests\/sec/ {print $2}'
 }
 
-VARIANTS=(plain metrics traced)
+VARIANTS=(plain metrics traced sampled)
 # One at a time: three JVMs starting together on a busy machine time out on the embedded database.
-start plain "" --kaleem.metrics.enabled=false && await plain
-start metrics "" && await metrics
-start traced "-javaagent:$AGENT" && await traced
+start plain "" always_off --kaleem.metrics.enabled=false && await plain
+start metrics "" always_off && await metrics
+# As `make run-traced` without a collector: spans are not sampled, ids still reach the logs.
+start traced "-javaagent:$AGENT" always_off && await traced
+# As with a collector: every span recorded (and dropped here: exporter none).
+start sampled "-javaagent:$AGENT" parentbased_always_on && await sampled
 for v in "${VARIANTS[@]}"; do token "$v" >"$WORK/$v/token"; done
 for v in "${VARIANTS[@]}"; do rps "$v" 5 >/dev/null; done # warm-up (JIT, pools)
 declare -A SUM
@@ -77,7 +82,7 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 mean() { python3 -c "print(round(${SUM[$1]} / $ROUNDS))"; }
-P=$(mean plain); M=$(mean metrics); T=$(mean traced)
+P=$(mean plain); M=$(mean metrics); T=$(mean traced); S=$(mean sampled)
 
 MPORT=$(cut -d' ' -f2 "$WORK/metrics/ports")
 SERIES=$(curl -sf "http://127.0.0.1:$MPORT/metrics" | grep -vc '^#')
@@ -98,7 +103,8 @@ instances of the same jar on one machine ($(nproc) CPUs, shared).
 |---|---|---|
 | without instrumentation (\`kaleem.metrics.enabled=false\`) | $P | 1.00 |
 | metrics (HTTP, MongoDB, business; /metrics on :9464) | $M | $(python3 -c "print(f'{$M/$P:.2f}')") |
-| metrics + OpenTelemetry agent (exporters none) | $T | $(python3 -c "print(f'{$T/$P:.2f}')") |
+| metrics + OpenTelemetry agent, not sampling (\`make run-traced\` without a collector) | $T | $(python3 -c "print(f'{$T/$P:.2f}')") |
+| metrics + OpenTelemetry agent, every span recorded (exporter none) | $S | $(python3 -c "print(f'{$S/$P:.2f}')") |
 
 Scrape of /metrics after the load (instrumented instance): median of 20 scrapes **${SCRAPE_MS} ms**,
 **$SERIES series**, $BYTES bytes.
