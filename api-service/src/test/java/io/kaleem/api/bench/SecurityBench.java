@@ -443,7 +443,6 @@ public final class SecurityBench {
     }
     return builder.run(
         "--server.port=0",
-        "--kaleem.metrics.port=0",
         "--kaleem.mongo.embedded.data-file=",
         "--kaleem.mongo.embedded.demo-data=false",
         "--spring.mongodb.database=bench-" + UUID.randomUUID(),

@@ -37,8 +37,7 @@ public final class StandaloneApp implements AutoCloseable {
 
   public static StandaloneApp start(String... properties) {
     List<String> args =
-        new ArrayList<>(
-            List.of("--server.port=0", "--kaleem.metrics.port=0", "--spring.main.banner-mode=off"));
+        new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
     for (String p : properties) {
       args.add("--" + p);
     }
