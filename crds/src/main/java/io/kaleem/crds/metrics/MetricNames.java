@@ -70,8 +70,8 @@ public final class MetricNames {
   /** Live platform threads (dashboards). */
   public static final String JVM_THREADS_LIVE = "jvm_threads_live_threads";
 
-  /** GC pause histogram summary: labels action, cause, gc (dashboards). */
-  public static final String JVM_GC_PAUSE = "jvm_gc_pause_seconds";
+  /** Share (0..1) of recent CPU time spent in garbage collection (dashboards). */
+  public static final String JVM_GC_OVERHEAD = "jvm_gc_overhead";
 
   // ---- Business (api-service, updated by the domain, never by a scan per scrape) ----
   /** Gauge of user accounts. */
