@@ -96,7 +96,7 @@ cat >"$OUT" <<MD
 # Observability overhead ($TS)
 
 Hot read \`GET /api/v1/plans\` (admin token, one MongoDB query on the embedded server), wrk -t1
--c$CONN, $ROUNDS interleaved rounds of ${SECONDS_PER_ROUND}s per variant after a 5 s warm-up, three
+-c$CONN, $ROUNDS interleaved rounds of ${SECONDS_PER_ROUND}s per variant after a 5 s warm-up, four
 instances of the same jar on one machine ($(nproc) CPUs, shared).
 
 | variant | req/s (mean) | vs without |
