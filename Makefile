@@ -1,7 +1,7 @@
 # Kaleem Platform. Needs only a JDK 17+: ./mvnw fetches Maven itself.
 MVN ?= ./mvnw -B -ntp
 
-.PHONY: help run build test fmt bench services-up services-down clean crds run-operator helm-lint helm-sync
+.PHONY: help run run-traced build test fmt bench services-up services-down clean crds alerts run-operator observability-up helm-lint helm-sync
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -15,6 +15,19 @@ API_SOURCES := $(shell find api-service/src/main crds/src/main -type f) pom.xml 
 # scripts/run-api.sh adds a class-data-sharing archive made once per build.
 run: $(API_BUILT) ## start the API on http://localhost:8080 with embedded defaults (in-process MongoDB, demo data)
 	JAVA_OPTS="$(JAVA_OPTS)" bash scripts/run-api.sh
+
+# The OpenTelemetry agent (fetched by the build into api-service/target/otel/). Without
+# OTEL_EXPORTER_OTLP_ENDPOINT nothing is exported or recorded (exporters "none", sampler
+# "always_off"): trace and span ids still reach every JSON log line. With it, every trace goes to
+# that OTLP endpoint (e.g. http://localhost:4318).
+OTEL_AGENT = api-service/target/otel/opentelemetry-javaagent.jar
+run-traced: $(API_BUILT) ## make run with the OpenTelemetry agent (OTEL_EXPORTER_OTLP_ENDPOINT to export traces)
+	@test -f $(OTEL_AGENT) || $(MVN) -q -pl api-service dependency:copy@opentelemetry-javaagent
+	OTEL_SERVICE_NAME=$${OTEL_SERVICE_NAME:-kaleem-api} \
+	OTEL_TRACES_EXPORTER=$${OTEL_TRACES_EXPORTER:-$$( [ -n "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && echo otlp || echo none )} \
+	OTEL_TRACES_SAMPLER=$${OTEL_TRACES_SAMPLER:-$$( [ -n "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && echo parentbased_always_on || echo always_off )} \
+	OTEL_METRICS_EXPORTER=$${OTEL_METRICS_EXPORTER:-none} OTEL_LOGS_EXPORTER=$${OTEL_LOGS_EXPORTER:-none} \
+	JAVA_OPTS="-javaagent:$(OTEL_AGENT) $(JAVA_OPTS)" bash scripts/run-api.sh
 
 $(API_BUILT): $(API_SOURCES)
 	$(MVN) -q -pl api-service -am install -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true
@@ -53,6 +66,12 @@ helm-sync: ## copy the generated CRD and observability's dashboards into helm/ka
 	if [ -d observability/grafana/dashboards ]; then cp observability/grafana/dashboards/*.json helm/kaleem/dashboards/; fi
 	$(MVN) -q -pl helm -am test -Dtest='SchemaTest#tenantSpecSchemaIsTheCrdsSchema' \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true -Dkaleem.helm.writeSchema=true
+
+alerts: ## regenerate observability/alerts/api-alerts.yml from crds' AlertRules
+	$(MVN) -q -pl crds test -Dtest=AlertRulesFileTest -Dkaleem.alerts.write=true -Djacoco.skip=true
+
+observability-up: ## Prometheus on :9090 scraping `make run` (and Grafana/Loki when installed): docs/OBSERVABILITY.md
+	bash scripts/observability-up.sh
 
 run-operator: ## run the operator against the current kubeconfig (applies the CRD when kubectl is there)
 	$(MVN) -q -pl crds,kaleem-operator -am package dependency:build-classpath -DskipTests \

@@ -22,7 +22,8 @@ if [ ! -f "$ARCHIVE" ] || [ "$(cat "$RUN_DIR/stamp" 2>/dev/null)" != "$STAMP" ];
   # The training run's own output only matters when it fails.
   java @api-service/run.jvmopts -XX:ArchiveClassesAtExit="$ARCHIVE" -Xlog:cds=off \
     -Xlog:cds+dynamic=off -Dspring.context.exit=onRefresh -jar "$APP" \
-    --server.port=0 --kaleem.mongo.embedded.data-file= --kaleem.mongo.embedded.demo-data=false \
+    --server.port=0 --kaleem.metrics.port=0 --kaleem.mongo.embedded.data-file= \
+    --kaleem.mongo.embedded.demo-data=false \
     --kaleem.security.demo-users.enabled=false --kaleem.security.jwt.dev-key-file= \
     --logging.level.root=WARN \
     >"$RUN_DIR/training.log" 2>&1 || true
@@ -37,7 +38,9 @@ if [ "${1:-}" = "--prepare-only" ]; then
   exit 0
 fi
 SHARE=()
-if [ -f "$ARCHIVE" ]; then
+# A Java agent (make run-traced) transforms classes the archive holds already defined: the JVM
+# then fails with "duplicate interface definition", so an agent runs without the archive.
+if [ -f "$ARCHIVE" ] && [[ "${JAVA_OPTS:-}" != *-javaagent* ]]; then
   # -Xshare:auto (the default) starts without the archive if this JVM cannot use it.
   SHARE=(-XX:SharedArchiveFile="$ARCHIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)
 fi

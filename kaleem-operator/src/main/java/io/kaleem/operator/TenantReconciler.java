@@ -298,6 +298,27 @@ public class TenantReconciler
   }
 
   private Duration reconcileMonitoring(KaleemTenant t, KaleemTenantSpec spec, List<Verdict> out) {
+    // The scrape first: rules without it would only ever see no data. A PodMonitor that cannot be
+    // written leaves the rules' condition to say so at the next pass (the 404 resets the check).
+    if (monitoring.podMonitorCrdInstalled()) {
+      try {
+        report(
+            t,
+            "PodMonitor",
+            Labels.apiName(t),
+            applier.apply(t, MonitoringResources.podMonitor(t)));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          monitoring.forgetPodMonitor();
+        }
+        out.add(
+            Verdict.bad(
+                Conditions.MONITORING_READY,
+                "ApplyFailed",
+                "PodMonitor could not be applied: " + e.getMessage()));
+        return settings.backoffBase();
+      }
+    }
     if (!monitoring.crdInstalled()) {
       out.add(
           Verdict.bad(

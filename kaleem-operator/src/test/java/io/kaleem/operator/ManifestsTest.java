@@ -60,6 +60,7 @@ class ManifestsTest {
             "horizontalpodautoscalers:delete",
             "poddisruptionbudgets:update",
             "prometheusrules:update",
+            "podmonitors:update",
             "pods:list",
             "events:create")
         .doesNotContain("secrets:update", "secrets:delete", "deployments:delete", "*:*");

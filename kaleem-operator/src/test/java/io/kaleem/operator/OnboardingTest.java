@@ -98,7 +98,8 @@ class OnboardingTest {
     Map<String, String> podAnnotations = d.getSpec().getTemplate().getMetadata().getAnnotations();
     assertThat(podAnnotations)
         .containsEntry("prometheus.io/scrape", "true")
-        .containsEntry("prometheus.io/path", "/actuator/prometheus")
+        .containsEntry("prometheus.io/path", "/metrics")
+        .containsEntry("prometheus.io/port", "9464")
         .containsKey("kaleem.io/config-hash");
     Map<String, String> env =
         c.getEnv().stream()

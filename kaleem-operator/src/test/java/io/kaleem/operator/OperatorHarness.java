@@ -319,19 +319,27 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void installPrometheusRuleCrd() {
+    installMonitoringCrd("PrometheusRule", "prometheusrules");
+  }
+
+  public void installPodMonitorCrd() {
+    installMonitoringCrd("PodMonitor", "podmonitors");
+  }
+
+  private void installMonitoringCrd(String kind, String plural) {
     CustomResourceDefinition crd =
         new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
             .withNewMetadata()
-            .withName("prometheusrules.monitoring.coreos.com")
+            .withName(plural + ".monitoring.coreos.com")
             .endMetadata()
             .withNewSpec()
             .withGroup("monitoring.coreos.com")
             .withScope("Namespaced")
             .withNewNames()
-            .withKind("PrometheusRule")
-            .withPlural("prometheusrules")
-            .withSingular("prometheusrule")
-            .withListKind("PrometheusRuleList")
+            .withKind(kind)
+            .withPlural(plural)
+            .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
+            .withListKind(kind + "List")
             .endNames()
             .addNewVersion()
             .withName("v1")

@@ -37,8 +37,18 @@ class PrometheusRuleTest {
     h.await("mon", condition(Conditions.MONITORING_READY, "False", "Skipped"));
     assertThat(h.hasEvent("mon", "Skipped")).isTrue();
 
+    h.installPodMonitorCrd();
     h.installPrometheusRuleCrd();
     h.await("mon", condition(Conditions.MONITORING_READY, "True", "Applied"));
+    GenericKubernetesResource podMonitor =
+        h.client
+            .genericKubernetesResources("monitoring.coreos.com/v1", "PodMonitor")
+            .inNamespace(NS)
+            .withName("mon-api")
+            .get();
+    assertThat(podMonitor.getMetadata().getOwnerReferences()).hasSize(1);
+    assertThat(Serialization.asYaml(podMonitor.getAdditionalProperties().get("spec")))
+        .contains("port: \"metrics\"", "path: \"/metrics\"", "targetLabel: \"tenant\"");
     GenericKubernetesResource rule =
         h.client
             .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
@@ -59,7 +69,19 @@ class PrometheusRuleTest {
             "KaleemHighErrorRate",
             "KaleemLowCacheHitRate",
             "KaleemDatabaseConnectionProblems",
-            "KaleemResourceExhaustion");
+            "KaleemDatabaseErrors",
+            "KaleemResourceExhaustion",
+            "KaleemCpuSaturation",
+            "KaleemFileDescriptorExhaustion");
+    // The same rules as observability/alerts/api-alerts.yml, for this tenant's series only.
+    assertThat(rules)
+        .extracting(r -> r.get("expr").toString())
+        .allSatisfy(e -> assertThat(e).contains("namespace=\"" + NS + "\",tenant=\"mon\""));
+    assertThat(rules)
+        .extracting(r -> r.get("annotations"))
+        .allSatisfy(
+            a ->
+                assertThat(((Map<?, ?>) a).keySet()).asString().contains("summary", "runbook_url"));
     assertThat(rules)
         .allSatisfy(
             r ->
@@ -83,6 +105,6 @@ class PrometheusRuleTest {
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).contains("SUCCESS: 5 rules found");
+    assertThat(out).contains("SUCCESS: 8 rules found");
   }
 }

@@ -35,13 +35,14 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
   @ExceptionHandler(ApiException.class)
-  ResponseEntity<ProblemDetail> api(ApiException e) {
-    return respond(Problems.of(e));
+  ResponseEntity<ProblemDetail> api(ApiException e, ServerWebExchange exchange) {
+    return respond(exchange, Problems.of(e));
   }
 
   @ExceptionHandler(DuplicateKeyException.class)
-  ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e) {
+  ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException e, ServerWebExchange exchange) {
     return respond(
+        exchange,
         Problems.of(ProblemType.CONFLICT, "A resource with the same unique key already exists"));
   }
 
@@ -52,7 +53,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
         exchange.getRequest().getMethod(),
         exchange.getRequest().getPath(),
         e);
-    return respond(Problems.of(ProblemType.INTERNAL, "An unexpected error occurred"));
+    return respond(exchange, Problems.of(ProblemType.INTERNAL, "An unexpected error occurred"));
   }
 
   @Override
@@ -61,7 +62,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       ServerWebExchange exchange) {
-    return Mono.just(asObject(validation(ex.getBindingResult())));
+    return Mono.just(asObject(exchange, validation(ex.getBindingResult())));
   }
 
   @Override
@@ -81,7 +82,7 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
                                 new FieldError(
                                     r.getMethodParameter().getParameterName(),
                                     err.getDefaultMessage()))));
-    return Mono.just(asObject(validationProblem(errors)));
+    return Mono.just(asObject(exchange, validationProblem(errors)));
   }
 
   @Override
@@ -93,11 +94,13 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
     Throwable cause = rootCause(ex);
     if (cause instanceof DataBufferLimitException) {
       return Mono.just(
-          asObject(Problems.of(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds 1 MiB")));
+          asObject(
+              exchange,
+              Problems.of(ProblemType.PAYLOAD_TOO_LARGE, "The request body exceeds 1 MiB")));
     }
     String detail = describeInputError(ex, cause);
     ProblemDetail problem = Problems.of(ProblemType.MALFORMED_REQUEST, detail);
-    return Mono.just(asObject(problem));
+    return Mono.just(asObject(exchange, problem));
   }
 
   @Override
@@ -111,6 +114,9 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
       if (problem.getTitle() == null) {
         problem.setTitle(type.title());
       }
+    }
+    if (body instanceof ProblemDetail problem) {
+      Problems.answered(exchange, problem);
     }
     return super.createResponseEntity(body, headers, status, exchange);
   }
@@ -178,11 +184,15 @@ class ProblemExceptionHandler extends ResponseEntityExceptionHandler {
     return problem;
   }
 
-  private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem) {
+  private static ResponseEntity<ProblemDetail> respond(
+      ServerWebExchange exchange, ProblemDetail problem) {
+    Problems.answered(exchange, problem);
     return ResponseEntity.status(problem.getStatus()).body(problem);
   }
 
-  private static ResponseEntity<Object> asObject(ProblemDetail problem) {
+  private static ResponseEntity<Object> asObject(
+      ServerWebExchange exchange, ProblemDetail problem) {
+    Problems.answered(exchange, problem);
     return ResponseEntity.status(problem.getStatus()).body(problem);
   }
 }

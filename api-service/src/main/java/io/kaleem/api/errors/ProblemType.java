@@ -30,14 +30,31 @@ public enum ProblemType {
   /** Base of every type URI; the path names the problem. */
   public static final String BASE = "https://kaleem.io/problems/";
 
+  private final String slug;
   private final URI uri;
   private final HttpStatus status;
   private final String title;
 
   ProblemType(String slug, HttpStatus status, String title) {
+    this.slug = slug;
     this.uri = URI.create(BASE + slug);
     this.status = status;
     this.title = title;
+  }
+
+  /** The last path segment of {@link #uri()}: the {@code error_type} label of HTTP metrics. */
+  public String slug() {
+    return slug;
+  }
+
+  /** The type with this slug, or null. */
+  public static ProblemType ofSlug(String slug) {
+    for (ProblemType t : values()) {
+      if (t.slug.equals(slug)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   public URI uri() {

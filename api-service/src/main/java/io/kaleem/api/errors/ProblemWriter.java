@@ -26,6 +26,7 @@ public class ProblemWriter {
 
   public Mono<Void> write(ServerWebExchange exchange, ProblemDetail problem) {
     problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
+    Problems.answered(exchange, problem);
     var response = exchange.getResponse();
     response.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(problem.getStatus()));
     response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

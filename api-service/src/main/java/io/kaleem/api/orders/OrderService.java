@@ -6,6 +6,7 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.observability.business.BusinessMetrics;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
 import io.kaleem.api.pagination.ListQuery;
@@ -78,6 +79,7 @@ public class OrderService {
   private final StockLedger stock;
   private final Clock clock;
   private final CurrentUser currentUser;
+  private final BusinessMetrics metrics;
 
   OrderService(
       ReactiveMongoTemplate mongo,
@@ -87,7 +89,8 @@ public class OrderService {
       Sequences sequences,
       StockLedger stock,
       Clock clock,
-      CurrentUser currentUser) {
+      CurrentUser currentUser,
+      BusinessMetrics metrics) {
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -96,6 +99,7 @@ public class OrderService {
     this.stock = stock;
     this.clock = clock;
     this.currentUser = currentUser;
+    this.metrics = metrics;
   }
 
   /**
@@ -219,6 +223,7 @@ public class OrderService {
     return detached(
             mongo
                 .findAndModify(q, u, FindAndModifyOptions.options().returnNew(true), Order.class)
+                .doOnNext(updated -> metrics.orderStatusChanged(from, updated))
                 .flatMap(
                     updated ->
                         to == OrderStatus.CANCELLED

@@ -332,7 +332,9 @@ public final class ApiBenchmark {
     static ApiProcess start(Path jar, int port, Map<String, String> env) throws Exception {
       // As `make run` starts it: scripts/run-api.sh execs java on the extracted jar with its
       // class-data-sharing archive (made before the clock starts, as once per build).
-      ProcessBuilder pb = new ProcessBuilder("bash", "scripts/run-api.sh", "--server.port=" + port);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              "bash", "scripts/run-api.sh", "--server.port=" + port, "--kaleem.metrics.port=0");
       pb.environment().put("API_JAR", jar.toString());
       pb.environment().putAll(env);
       pb.redirectErrorStream(true);

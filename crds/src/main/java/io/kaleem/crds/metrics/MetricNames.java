@@ -28,7 +28,10 @@ public final class MetricNames {
   /** Histogram of MongoDB command latency: labels operation, collection, status. */
   public static final String DATABASE_QUERY_DURATION = "database_query_duration_seconds";
 
-  /** Gauge of pooled MongoDB connections: label state (active, idle, total). */
+  /**
+   * Gauge of pooled MongoDB connections: label state ({@link #STATE_ACTIVE} checked out, {@link
+   * #STATE_IDLE} open in the pool); their sum is the pool's size.
+   */
   public static final String MONGODB_CONNECTIONS = "mongodb_connections";
 
   // ---- Cache (owned by the cache feature) ----
@@ -45,6 +48,47 @@ public final class MetricNames {
   /** Gauge of open WebSocket sessions: labels gateway, authenticated. */
   public static final String WEBSOCKET_CONNECTIONS_ACTIVE = "websocket_connections_active";
 
+  // ---- JVM and process (Micrometer's standard binders; read by the resource alerts) ----
+  /** Share (0..1) of the long-lived heap pool in use after the last collection: label area. */
+  public static final String JVM_MEMORY_USAGE_AFTER_GC = "jvm_memory_usage_after_gc";
+
+  /** Share (0..1) of the CPUs available to the JVM that the process used recently. */
+  public static final String PROCESS_CPU_USAGE = "process_cpu_usage";
+
+  /** Open file descriptors of the process. */
+  public static final String PROCESS_FILES_OPEN = "process_files_open_files";
+
+  /** The process's file descriptor limit. */
+  public static final String PROCESS_FILES_MAX = "process_files_max_files";
+
+  /** Seconds since the JVM started (dashboards: restarts). */
+  public static final String PROCESS_UPTIME = "process_uptime_seconds";
+
+  /** Bytes used per memory pool: labels area, id (dashboards). */
+  public static final String JVM_MEMORY_USED = "jvm_memory_used_bytes";
+
+  /** Live platform threads (dashboards). */
+  public static final String JVM_THREADS_LIVE = "jvm_threads_live_threads";
+
+  /** Share (0..1) of recent CPU time spent in garbage collection (dashboards). */
+  public static final String JVM_GC_OVERHEAD = "jvm_gc_overhead";
+
+  // ---- Business (api-service, updated by the domain, never by a scan per scrape) ----
+  /** Gauge of user accounts. */
+  public static final String BUSINESS_USERS = "kaleem_users";
+
+  /** Gauge of merchants. */
+  public static final String BUSINESS_MERCHANTS = "kaleem_merchants";
+
+  /** Gauge of products. */
+  public static final String BUSINESS_PRODUCTS = "kaleem_products";
+
+  /** Gauge of orders: label status (the order status names). */
+  public static final String BUSINESS_ORDERS = "kaleem_orders";
+
+  /** Counter of the value of orders that reached PAID, in major units: label currency. */
+  public static final String BUSINESS_REVENUE = "kaleem_revenue_total";
+
   // ---- Label keys ----
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_ROUTE = "route";
@@ -59,6 +103,8 @@ public final class MetricNames {
   public static final String LABEL_RESULT = "result";
   public static final String LABEL_GATEWAY = "gateway";
   public static final String LABEL_AUTHENTICATED = "authenticated";
+  public static final String LABEL_AREA = "area";
+  public static final String LABEL_CURRENCY = "currency";
 
   /**
    * Target labels the scrape adds (Kubernetes relabelling in {@code observability/prometheus} and
@@ -73,8 +119,26 @@ public final class MetricNames {
 
   public static final String STATE_IDLE = "idle";
 
+  /** Values of {@link #LABEL_STATUS} on {@link #DATABASE_QUERY_DURATION}. */
+  public static final String STATUS_SUCCESS = "success";
+
+  public static final String STATUS_ERROR = "error";
+
+  /** The {@link #LABEL_METHOD} value of every request whose method is not a standard one. */
+  public static final String METHOD_OTHER = "OTHER";
+
   /** The one {@link #LABEL_ROUTE} value every path that matches no route shares. */
   public static final String ROUTE_UNMATCHED = "UNMATCHED";
+
+  // ---- Where Prometheus scrapes the API (the operator's pod annotations and PodMonitor) ----
+  /** The API's management port: {@code /metrics} only, no token, not the public port. */
+  public static final int SCRAPE_PORT = 9464;
+
+  /** The container port name of {@link #SCRAPE_PORT}. */
+  public static final String SCRAPE_PORT_NAME = "metrics";
+
+  /** The path of the Prometheus/OpenMetrics exposition on {@link #SCRAPE_PORT}. */
+  public static final String SCRAPE_PATH = "/metrics";
 
   public static String bucket(String histogram) {
     return histogram + "_bucket";

@@ -3,6 +3,8 @@ package io.kaleem.operator.resources;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kaleem.crds.alerts.AlertRules;
+import io.kaleem.crds.metrics.MetricNames;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.Labels;
@@ -14,45 +16,48 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The tenant's SLO alerts as a prometheus-operator {@code PrometheusRule}. The API's metrics are
- * selected by {@code namespace} and {@code tenant} (the scrape config copies the pod label {@code
- * kaleem.io/tenant} into a {@code tenant} label); every alert also carries {@code tenant}.
+ * The tenant's monitoring objects for prometheus-operator: a {@code PodMonitor} that scrapes the
+ * API pods' management port (adding the {@code tenant} and {@code revision} labels every query
+ * selects on; prometheus-operator adds {@code namespace} itself), and a {@code PrometheusRule} with
+ * the tenant's SLO alerts. The rules are {@link AlertRules} for the tenant's scope, the same code
+ * that writes {@code observability/alerts/api-alerts.yml}.
  */
 public class MonitoringResources {
 
   public static final String API_VERSION = "monitoring.coreos.com/v1";
   public static final String KIND = "PrometheusRule";
   public static final String CRD = "prometheusrules.monitoring.coreos.com";
+  public static final String POD_MONITOR_KIND = "PodMonitor";
+  public static final String POD_MONITOR_CRD = "podmonitors.monitoring.coreos.com";
 
-  private final KubernetesClient client;
-  private final Duration recheck;
-  private final AtomicReference<Instant> absentUntil = new AtomicReference<>(Instant.MIN);
-  private volatile boolean present;
+  /** Target label holding the pod's revision (rollout analysis selects on it). */
+  public static final String LABEL_REVISION = "revision";
+
+  private final CrdPresence rules;
+  private final CrdPresence podMonitors;
 
   public MonitoringResources(KubernetesClient client, Duration recheck) {
-    this.client = client;
-    this.recheck = recheck;
+    this.rules = new CrdPresence(client, CRD, recheck);
+    this.podMonitors = new CrdPresence(client, POD_MONITOR_CRD, recheck);
   }
 
   /** Whether the PrometheusRule CRD is installed; a negative answer is cached for a while. */
   public boolean crdInstalled() {
-    if (present) {
-      return true;
-    }
-    Instant now = Instant.now();
-    if (now.isBefore(absentUntil.get())) {
-      return false;
-    }
-    present = client.apiextensions().v1().customResourceDefinitions().withName(CRD).get() != null;
-    if (!present) {
-      absentUntil.set(now.plus(recheck));
-    }
-    return present;
+    return rules.installed();
+  }
+
+  /** Whether the PodMonitor CRD is installed; a negative answer is cached for a while. */
+  public boolean podMonitorCrdInstalled() {
+    return podMonitors.installed();
   }
 
   /** Forget a positive answer (the CRD was removed: a write returned 404). */
   public void forget() {
-    present = false;
+    rules.forget();
+  }
+
+  public void forgetPodMonitor() {
+    podMonitors.forget();
   }
 
   public static GenericKubernetesResource rule(KaleemTenant t, KaleemTenantSpec spec) {
@@ -67,126 +72,97 @@ public class MonitoringResources {
         .build();
   }
 
+  /**
+   * The API pods' scrape: the management port by name, every 30 s, with the pod's tenant and
+   * revision labels copied into target labels.
+   */
+  public static GenericKubernetesResource podMonitor(KaleemTenant t) {
+    Map<String, Object> endpoint = new LinkedHashMap<>();
+    endpoint.put("port", MetricNames.SCRAPE_PORT_NAME);
+    endpoint.put("path", MetricNames.SCRAPE_PATH);
+    endpoint.put("interval", "30s");
+    endpoint.put(
+        "relabelings",
+        List.of(
+            relabel(Labels.TENANT, MetricNames.LABEL_TENANT),
+            relabel(Labels.REVISION, LABEL_REVISION)));
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("selector", Map.of("matchLabels", Labels.selector(t)));
+    spec.put("podMetricsEndpoints", List.of(endpoint));
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(API_VERSION)
+        .withKind(POD_MONITOR_KIND)
+        .withNewMetadata()
+        .withName(Labels.apiName(t))
+        .withLabels(Labels.common(t))
+        .endMetadata()
+        .addToAdditionalProperties("spec", spec)
+        .build();
+  }
+
+  /** Copies pod label {@code podLabel} into target label {@code target}. */
+  private static Map<String, Object> relabel(String podLabel, String target) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put(
+        "sourceLabels",
+        List.of("__meta_kubernetes_pod_label_" + podLabel.replaceAll("[^A-Za-z0-9_]", "_")));
+    r.put("targetLabel", target);
+    r.put("action", "replace");
+    return r;
+  }
+
   /** The rule groups, in Prometheus rule-file form (also what {@code promtool} checks). */
   public static List<Map<String, Object>> groups(KaleemTenant t, KaleemTenantSpec spec) {
     KaleemTenantSpec.Slo slo =
         spec.monitoring == null || spec.monitoring.slo == null
             ? new KaleemTenantSpec.Slo()
             : spec.monitoring.slo;
-    String tenant = t.getMetadata().getName();
-    String ns = t.getMetadata().getNamespace();
-    String sel = "namespace=\"" + ns + "\",tenant=\"" + tenant + "\"";
-    String pods =
-        "namespace=\"" + ns + "\",pod=~\"" + Labels.apiName(t) + "-.*\",container=\"api\"";
-    String w = slo.window;
-    String p95 = seconds(slo.p95Latency);
-    String requests = "sum(rate(http_request_duration_seconds_count{" + sel + "}[" + w + "]))";
-    List<Map<String, Object>> rules =
-        List.of(
-            alert(
-                "KaleemHighP95Latency",
-                "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{"
-                    + sel
-                    + "}["
-                    + w
-                    + "]))) > "
-                    + p95,
-                w,
-                "warning",
-                tenant,
-                "P95 latency of tenant " + tenant + " is above " + slo.p95Latency),
-            alert(
-                "KaleemHighErrorRate",
-                "sum(rate(http_errors_total{"
-                    + sel
-                    + "}["
-                    + w
-                    + "])) / "
-                    + requests
-                    + " > "
-                    + slo.errorRate,
-                w,
-                "critical",
-                tenant,
-                "Error rate of tenant " + tenant + " is above " + slo.errorRate),
-            alert(
-                "KaleemLowCacheHitRate",
-                "sum(rate(cache_hit_total{"
-                    + sel
-                    + "}["
-                    + w
-                    + "])) / (sum(rate(cache_hit_total{"
-                    + sel
-                    + "}["
-                    + w
-                    + "])) + sum(rate(cache_miss_total{"
-                    + sel
-                    + "}["
-                    + w
-                    + "]))) < "
-                    + slo.cacheHitRate,
-                "10m",
-                "warning",
-                tenant,
-                "Cache hit rate of tenant " + tenant + " is below " + slo.cacheHitRate),
-            alert(
-                "KaleemDatabaseConnectionProblems",
-                "absent(mongodb_connections{"
-                    + sel
-                    + "}) or sum(mongodb_connections{"
-                    + sel
-                    + ",state=\"active\"}) == 0",
-                "2m",
-                "critical",
-                tenant,
-                "Tenant " + tenant + " reports no usable MongoDB connections"),
-            alert(
-                "KaleemResourceExhaustion",
-                "max(container_memory_working_set_bytes{"
-                    + pods
-                    + "} / container_spec_memory_limit_bytes{"
-                    + pods
-                    + "}) > 0.9 or max(rate(container_cpu_cfs_throttled_periods_total{"
-                    + pods
-                    + "}[5m]) / rate(container_cpu_cfs_periods_total{"
-                    + pods
-                    + "}[5m])) > 0.5",
-                "5m",
-                "warning",
-                tenant,
-                "API pods of tenant " + tenant + " are near their memory limit or CPU-throttled"));
-    Map<String, Object> group = new LinkedHashMap<>();
-    group.put("name", "kaleem-tenant-" + tenant);
-    group.put("rules", rules);
-    return List.of(group);
-  }
-
-  private static Map<String, Object> alert(
-      String name, String expr, String forDuration, String severity, String tenant, String text) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("alert", name);
-    r.put("expr", expr);
-    r.put("for", forDuration);
-    r.put("labels", Map.of("severity", severity, "tenant", tenant));
-    r.put("annotations", Map.of("summary", text));
-    return r;
+    return AlertRules.groups(
+        AlertRules.Scope.tenant(t.getMetadata().getNamespace(), t.getMetadata().getName()),
+        new AlertRules.Thresholds(slo.p95Latency, slo.errorRate, slo.cacheHitRate, slo.window));
   }
 
   /** A Spring-style duration as seconds for PromQL comparisons: 500ms to 0.5. */
   public static String seconds(String duration) {
-    return String.valueOf(toDuration(duration).toMillis() / 1000.0);
+    return AlertRules.seconds(duration);
   }
 
   public static Duration toDuration(String d) {
-    String num = d.replaceAll("[a-z]+$", "");
-    long n = Long.parseLong(num);
-    return switch (d.substring(num.length())) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> throw new IllegalArgumentException("not a duration: " + d);
-    };
+    return AlertRules.toDuration(d);
+  }
+
+  /** Whether a CRD exists; a negative answer is cached for {@code recheck}. */
+  private static final class CrdPresence {
+    private final KubernetesClient client;
+    private final String name;
+    private final Duration recheck;
+    private final AtomicReference<Instant> absentUntil = new AtomicReference<>(Instant.MIN);
+    private volatile boolean present;
+
+    CrdPresence(KubernetesClient client, String name, Duration recheck) {
+      this.client = client;
+      this.name = name;
+      this.recheck = recheck;
+    }
+
+    boolean installed() {
+      if (present) {
+        return true;
+      }
+      Instant now = Instant.now();
+      if (now.isBefore(absentUntil.get())) {
+        return false;
+      }
+      present =
+          client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null;
+      if (!present) {
+        absentUntil.set(now.plus(recheck));
+      }
+      return present;
+    }
+
+    void forget() {
+      present = false;
+    }
   }
 }

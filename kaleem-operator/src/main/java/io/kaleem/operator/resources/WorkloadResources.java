@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.kaleem.crds.config.TenantConfigRenderer;
+import io.kaleem.crds.metrics.MetricNames;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.Labels;
@@ -30,7 +31,11 @@ public final class WorkloadResources {
 
   public static final int HTTP_PORT = 8080;
   public static final String LIVENESS_PATH = "/api/health/liveness";
-  public static final String METRICS_PATH = "/actuator/prometheus";
+
+  /** The API's management port and path: Prometheus text / OpenMetrics, no token. */
+  public static final int METRICS_PORT = MetricNames.SCRAPE_PORT;
+
+  public static final String METRICS_PATH = MetricNames.SCRAPE_PATH;
   public static final long RUN_AS = 10001L;
 
   private WorkloadResources() {}
@@ -51,7 +56,7 @@ public final class WorkloadResources {
     Map<String, String> podLabels = new LinkedHashMap<>(Labels.common(t));
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("prometheus.io/scrape", "true");
-    annotations.put("prometheus.io/port", String.valueOf(HTTP_PORT));
+    annotations.put("prometheus.io/port", String.valueOf(METRICS_PORT));
     annotations.put("prometheus.io/path", METRICS_PATH);
     annotations.put(Labels.CONFIG_HASH, configHash);
 
@@ -79,6 +84,11 @@ public final class WorkloadResources {
                     .addNewPort()
                     .withName("http")
                     .withContainerPort(HTTP_PORT)
+                    .withProtocol("TCP")
+                    .endPort()
+                    .addNewPort()
+                    .withName(MetricNames.SCRAPE_PORT_NAME)
+                    .withContainerPort(METRICS_PORT)
                     .withProtocol("TCP")
                     .endPort()
                     .withEnv(env)
