@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.kaleem.crds.metrics.MetricNames;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -83,20 +84,24 @@ class NetworkPolicyTest {
         .containsEntry("kaleem.io/tenant", "kaleem-sa")
         .containsEntry("app.kubernetes.io/name", "kaleem-api");
     assertThat(np.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    // The ingress controller reaches the API port; Prometheus only the management port the
+    // operator's pods and PodMonitor name (MetricNames.SCRAPE_PORT).
+    assertThat(np.getSpec().getIngress()).hasSize(2);
+    var clients = np.getSpec().getIngress().get(0);
+    assertThat(clients.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(8080);
+    assertThat(clients.getFrom())
+        .extracting(p -> p.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+        .containsExactly("ingress-nginx");
+    var scrape = np.getSpec().getIngress().get(1);
+    assertThat(scrape.getPorts())
+        .extracting(p -> p.getPort().getIntVal())
+        .containsExactly(MetricNames.SCRAPE_PORT);
+    assertThat(scrape.getFrom())
+        .extracting(p -> p.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+        .containsExactly("prometheus");
     assertThat(np.getSpec().getIngress())
-        .singleElement()
-        .satisfies(
-            r -> {
-              assertThat(r.getPorts())
-                  .extracting(p -> p.getPort().getIntVal())
-                  .containsExactly(8080);
-              assertThat(r.getFrom())
-                  .extracting(
-                      p -> p.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
-                  .containsExactly("ingress-nginx", "prometheus");
-              assertThat(r.getFrom())
-                  .allSatisfy(p -> assertThat(p.getNamespaceSelector()).isNotNull());
-            });
+        .flatExtracting(r -> r.getFrom())
+        .allSatisfy(p -> assertThat(p.getNamespaceSelector()).isNotNull());
   }
 
   @Test
