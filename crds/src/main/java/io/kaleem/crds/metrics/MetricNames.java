@@ -1,11 +1,11 @@
 package io.kaleem.crds.metrics;
 
 /**
- * Every Prometheus series name and label key that more than one part of the platform uses: the
- * API exports them, the operator's PrometheusRule and rollout analysis query them, and the
- * dashboards and alert files under {@code observability/} are checked against them. Names are the
- * seed system's (see {@code shared/seed/README.md}); a name is added here before any module uses
- * it, so a query can never ask for a series nobody exports.
+ * Every Prometheus series name and label key that more than one part of the platform uses: the API
+ * exports them, the operator's PrometheusRule and rollout analysis query them, and the dashboards
+ * and alert files under {@code observability/} are checked against them. Names are the seed
+ * system's (see {@code shared/seed/README.md}); a name is added here before any module uses it, so
+ * a query can never ask for a series nobody exports.
  *
  * <p>Base names are given without the {@code _bucket}/{@code _count}/{@code _sum} suffixes
  * Prometheus adds to a histogram; {@link #bucket}, {@link #count} and {@link #sum} build them.
@@ -45,6 +45,14 @@ public final class MetricNames {
   /** Gauge of open WebSocket sessions: labels gateway, authenticated. */
   public static final String WEBSOCKET_CONNECTIONS_ACTIVE = "websocket_connections_active";
 
+  // ---- Logging (api-service observability) ----
+  /**
+   * Counter of log lines produced but never written: labels reason ({@code queue_full}: the
+   * asynchronous appender's buffer was full; {@code unserialisable}: the JSON encoder failed on it;
+   * {@code write_failed}: stdout refused it), level (error, warn, info, debug, trace).
+   */
+  public static final String LOG_EVENTS_DROPPED = "log_events_dropped_total";
+
   // ---- Label keys ----
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_ROUTE = "route";
@@ -59,6 +67,8 @@ public final class MetricNames {
   public static final String LABEL_RESULT = "result";
   public static final String LABEL_GATEWAY = "gateway";
   public static final String LABEL_AUTHENTICATED = "authenticated";
+  public static final String LABEL_REASON = "reason";
+  public static final String LABEL_LEVEL = "level";
 
   /**
    * Target labels the scrape adds (Kubernetes relabelling in {@code observability/prometheus} and
