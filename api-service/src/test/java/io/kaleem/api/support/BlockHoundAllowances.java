@@ -20,5 +20,15 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     // stays
     // detected.
     builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
+    // The MongoDB driver's Netty transport guards each connection's pending-read state (a reader
+    // callback, a list of buffers) with a ReentrantLock, taken on the event loop that delivers the
+    // bytes. Every section under it is a few field updates, no I/O and no waiting for another
+    // thread's I/O, so a contended lock is held for nanoseconds; the park BlockHound sees is that.
+    for (String method : new String[] {"handleReadResponse", "readAsync", "close"}) {
+      builder.allowBlockingCallsInside("com.mongodb.internal.connection.netty.NettyStream", method);
+    }
+    builder.allowBlockingCallsInside(
+        "com.mongodb.internal.connection.netty.NettyStream$OpenChannelFutureListener",
+        "operationComplete");
   }
 }
