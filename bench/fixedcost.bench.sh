@@ -186,15 +186,20 @@ if [ "$PROFILE" = 1 ]; then
   (cd "$WORK" && unzip -q -o "async-profiler-$ASPROF_VERSION-linux-x64.jar" linux-x64/libasyncProfiler.so)
   kill "$API_PID" "$BARE_PID"
   wait "$API_PID" "$BARE_PID" 2>/dev/null || true
-  start_api "-agentpath:$WORK/linux-x64/libasyncProfiler.so=start,event=itimer,interval=1ms,threads,collapsed,file=$WORK/profile.collapsed"
+  # Continuous mode: a file per 10 s of profile, so the analysis takes the steady state only
+  # (the last full files of the measured run), not start-up or JIT warm-up.
+  start_api "-agentpath:$WORK/linux-x64/libasyncProfiler.so=start,event=itimer,interval=1ms,threads,collapsed,loop=10s,file=$WORK/profile-%t.collapsed"
   await "http://127.0.0.1:$API_PORT/api/health/readiness" "$API_PID"
   PID[filtered]=$API_PID
   URL[filtered]="http://127.0.0.1:$API_PORT/api/v1/no-such-route"
-  # One long run: the first seconds (JIT still compiling) are in the profile, a small share.
+  run filtered "$WARMUP"
   : >"$WORK/runs"
-  run filtered "$((ROUND * 4))"
+  run filtered 45
   kill "$API_PID"
   wait "$API_PID" 2>/dev/null || true
+  # The newest file is the partial one written at exit; the three before it are the last 30 s.
+  mapfile -t CHUNKS < <(ls "$WORK"/profile-*.collapsed | sort | tail -4 | head -3)
+  cat "${CHUNKS[@]}" >"$WORK/profile.collapsed"
   python3 bench/fixedcost-profile.py "$WORK/profile.collapsed" "$(awk '{print $6}' "$WORK/runs" | tail -1)" >>"$OUT"
 fi
 

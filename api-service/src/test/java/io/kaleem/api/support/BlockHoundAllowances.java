@@ -11,8 +11,21 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  */
 public class BlockHoundAllowances implements BlockHoundIntegration {
 
+  /** Applied after Reactor's and Netty's integrations, so the thread rule below narrows theirs. */
+  @Override
+  public int getPriority() {
+    return Integer.MAX_VALUE;
+  }
+
   @Override
   public void applyTo(BlockHound.Builder builder) {
+    // The in-process MongoDB stand-in (mongo-java-server, tests and embedded `make run` only) is a
+    // database server on Netty event loops: its threads take locks and do storage work by design,
+    // as a real mongod does in its own process. Netty's integration marks every event loop
+    // non-blocking; these are not ours to keep non-blocking. (A BlockingOperationError there is
+    // swallowed by the server and the query never answers: tests then fail with pool timeouts.)
+    builder.nonBlockingThreadPredicate(
+        current -> current.and(thread -> !thread.getName().startsWith("mongo-server-")));
     // SecureRandom (UUID.randomUUID for request ids, ES256 signatures, refresh tokens) reads
     // /dev/urandom through NativePRNG. On Linux urandom never waits for entropy once the kernel
     // pool is initialised at boot, so the read is a bounded copy from the kernel, not I/O that can
@@ -30,5 +43,11 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     builder.allowBlockingCallsInside(
         "com.mongodb.internal.connection.netty.NettyStream$OpenChannelFutureListener",
         "operationComplete");
+    // springdoc builds the OpenAPI document once per process, at the first GET /api/openapi, and
+    // serves the cached document afterwards: the class-path scan it runs reads class files from
+    // the application's own jars, the same local reads as class loading (which BlockHound allows
+    // for the same reason). springdoc's pre-loading would move it off the event loop, but on a
+    // non-daemon executor that outlives `make run`'s class-data-sharing training run.
+    builder.allowBlockingCallsInside("org.springdoc.core.service.OpenAPIService", "build");
   }
 }
