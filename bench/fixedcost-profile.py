@@ -21,7 +21,7 @@ OWNERS = [
     ("RequestBodyLimitFilter", ("io.kaleem.api.web.RequestBodyLimitFilter",)),
     ("SecurityFilter: firewall, policy, headers", ("io.kaleem.api.security.",)),
     ("rate limit (anonymous, local lease)", ("io.kaleem.api.ratelimit.", "io.github.bucket4j.")),
-    ("WebFlux dispatch + 404 problem", ("org.springframework.web.reactive.", "org.springframework.web.server.", "org.springframework.http.", "io.kaleem.api.errors.", "org.springframework.boot.webflux.")),
+    ("WebFlux dispatch + problem response (401)", ("org.springframework.web.reactive.", "org.springframework.web.server.", "org.springframework.http.", "io.kaleem.api.errors.", "org.springframework.boot.webflux.")),
     ("JSON (Jackson) on the event loop", ("tools.jackson.",)),
 ]
 

@@ -168,15 +168,19 @@ for name in ["bare", "filtered", "liveness", "cached"]:
           f"{statistics.median(x[1] for x in r):.2f} | {statistics.median(x[2] for x in r):.2f} | "
           f"{statistics.median(x[4] for x in r):.0f} |")
 print()
-print("| ratio to bare (req/s) | median rounds | per-round min-max |")
-print("|---|---:|---:|")
+print("| ratio to bare | req/s, medians | req/s, per round min-max | server CPU per request, bare / target (medians) |")
+print("|---|---:|---:|---:|")
 for name in ["filtered", "liveness", "cached"]:
     if name not in runs:
         continue
     per_round = [a[0] / b[0] for a, b in zip(runs[name], runs["bare"])]
+    cpu = statistics.median(x[4] for x in runs["bare"]) / statistics.median(x[4] for x in runs[name])
     target = " (target >= 0.5)" if name == "filtered" else ""
     print(f"| {labels[name]}{target} | {med[name] / med['bare']:.2f} | "
-          f"{min(per_round):.2f}-{max(per_round):.2f} |")
+          f"{min(per_round):.2f}-{max(per_round):.2f} | {cpu:.2f} |")
+print()
+print("The CPU ratio is what the req/s ratio becomes when both are CPU-bound on the same cores; "
+      "on a shared machine it is the steadier of the two.")
 PY
 
 if [ "$PROFILE" = 1 ]; then
