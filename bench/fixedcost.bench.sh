@@ -111,8 +111,12 @@ import re, sys
 out = """$out"""
 name, before, after, tick = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 def ms(v):
-    n, u = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+    # wrk prints us, ms, s or m (minutes, when a request waited that long under load).
+    m = re.match(r"([\d.]+)(us|ms|s|m|h)$", v)
+    if not m:
+        return float("nan")
+    n, u = m.groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000, "h": 3600000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 reqs = int(re.search(r"(\d+) requests in", out).group(1))
 p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))

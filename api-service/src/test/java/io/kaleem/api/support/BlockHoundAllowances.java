@@ -65,6 +65,6 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     // the application's own jars, the same local reads as class loading (which BlockHound allows
     // for the same reason). springdoc's pre-loading would move it off the event loop, but on a
     // non-daemon executor that outlives `make run`'s class-data-sharing training run.
-    builder.allowBlockingCallsInside("org.springdoc.core.service.OpenAPIService", "build");
+    builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
   }
 }
