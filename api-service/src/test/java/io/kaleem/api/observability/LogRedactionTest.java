@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kaleem.api.support.ApiTest;
 import io.kaleem.api.support.Fixtures;
+import io.kaleem.api.support.LogSink;
 import io.kaleem.api.support.Tokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +101,8 @@ class LogRedactionTest {
         kv("payment", Map.of("cardNumber", CARD_DASHED, "note", "pan " + CARD_DASHED)),
         kv("password", PASSWORD));
     log.warn("failure", new IllegalStateException("charge failed for card " + CARD_DASHED));
+    // Lines are written by the asynchronous appender's thread: read stdout once it has caught up.
+    LogSink.awaitWritten();
 
     List<JsonNode> lines = new ArrayList<>();
     for (String line : output.getOut().split("\n")) {

@@ -35,4 +35,32 @@ class SensitiveDataMaskerTest {
         .isEqualTo("jwt [REDACTED]");
     assertThat(mask("nothing secret here")).isEqualTo("nothing secret here");
   }
+
+  /** The pre-check never skips a value a pattern would change. */
+  @Test
+  void thePreCheckSkipsOnlyValuesNoPatternCanChange() {
+    for (String secret :
+        new String[] {
+          "pay 4111111111111111 now",
+          "4111-1111-1111-1111",
+          "password=abc",
+          "\"token\":\"x\"",
+          "Cookie: a",
+          "bearer abcdefghijkl",
+          "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+        }) {
+      assertThat(mask(secret)).as(secret).isNotEqualTo(secret);
+    }
+    for (String plain :
+        new String[] {
+          "request",
+          "io.kaleem.api.access",
+          "webflux-http-epoll-2",
+          "/api/v1/merchants/{merchantId}/products",
+          "3f2b8a2e-8c1d-4e55-9a0b-1c2d3e4f5a6b",
+          "411111111111"
+        }) {
+      assertThat(mask(plain)).as(plain).isSameAs(plain);
+    }
+  }
 }

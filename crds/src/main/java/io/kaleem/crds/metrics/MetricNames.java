@@ -89,6 +89,14 @@ public final class MetricNames {
   /** Counter of the value of orders that reached PAID, in major units: label currency. */
   public static final String BUSINESS_REVENUE = "kaleem_revenue_total";
 
+  // ---- Logging (api-service observability) ----
+  /**
+   * Counter of log lines produced but never written: labels reason ({@code queue_full}: the
+   * asynchronous appender's buffer was full; {@code unserialisable}: the JSON encoder failed on it;
+   * {@code write_failed}: stdout refused it), level (error, warn, info, debug, trace).
+   */
+  public static final String LOG_EVENTS_DROPPED = "log_events_dropped_total";
+
   // ---- Label keys ----
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_ROUTE = "route";
@@ -105,6 +113,9 @@ public final class MetricNames {
   public static final String LABEL_AUTHENTICATED = "authenticated";
   public static final String LABEL_AREA = "area";
   public static final String LABEL_CURRENCY = "currency";
+
+  public static final String LABEL_REASON = "reason";
+  public static final String LABEL_LEVEL = "level";
 
   /**
    * Target labels the scrape adds (Kubernetes relabelling in {@code observability/prometheus} and

@@ -93,7 +93,7 @@ public class SensitiveDataMasker implements ValueMasker {
 
   /** The text with every secret it contains replaced. */
   public static String maskText(String text) {
-    if (text.isEmpty()) {
+    if (!mightHoldSecret(text)) {
       return text;
     }
     String out = replacePairs(HEADER, text);
@@ -109,6 +109,37 @@ public class SensitiveDataMasker implements ValueMasker {
     }
     card.appendTail(sb);
     return sb.toString();
+  }
+
+  /**
+   * Whether any pattern of {@link #maskText} can match {@code text}, in one pass without
+   * allocating: a pair or header needs {@code :} or {@code =}; a scheme's credentials need
+   * whitespace after the scheme; a JWT starts {@code eyJ}; a card needs 13 digits with at most
+   * single separators between them (a space, already whitespace, or a dash). False means no pattern
+   * can match; most values of a line (logger, thread, level, route, ids, the message of an access
+   * line) skip the five regex passes this way.
+   */
+  static boolean mightHoldSecret(String text) {
+    int digits = 0;
+    char previous = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ':' || c == '=' || Character.isWhitespace(c)) {
+        return true;
+      }
+      if (c >= '0' && c <= '9') {
+        if (++digits >= 13) {
+          return true;
+        }
+      } else if (!(c == '-' && previous >= '0' && previous <= '9')) {
+        digits = 0;
+      }
+      if (c == 'e' && text.startsWith("eyJ", i)) {
+        return true;
+      }
+      previous = c;
+    }
+    return false;
   }
 
   private static String replacePairs(Pattern pattern, String text) {

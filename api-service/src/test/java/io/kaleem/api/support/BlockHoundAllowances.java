@@ -1,0 +1,70 @@
+package io.kaleem.api.support;
+
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+/**
+ * The calls BlockHound may see on a non-blocking thread in our tests, each with the reason it
+ * cannot block. BlockHound itself is installed for every test of this module by {@code
+ * blockhound-junit-platform} (a JUnit Platform listener, before the first test); this integration
+ * is found through {@code META-INF/services}.
+ */
+public class BlockHoundAllowances implements BlockHoundIntegration {
+
+  /** Applied after Reactor's and Netty's integrations, so the thread rule below narrows theirs. */
+  @Override
+  public int getPriority() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  public void applyTo(BlockHound.Builder builder) {
+    // Every detection is printed with its stack before the error is thrown: code that swallows the
+    // error (a driver callback, a Netty listener) would otherwise hide where the test broke.
+    builder.blockingMethodCallback(
+        method -> {
+          BlockingOperationError error = new BlockingOperationError(method);
+          System.err.println("BlockHound: " + error.getMessage() + " on " + Thread.currentThread());
+          error.printStackTrace();
+          throw error;
+        });
+    // The in-process MongoDB stand-in (mongo-java-server, tests and embedded `make run` only) is a
+    // database server on Netty event loops: its threads take locks and do storage work by design,
+    // as a real mongod does in its own process. Netty's integration marks every event loop
+    // non-blocking; these are not ours to keep non-blocking. (A BlockingOperationError there is
+    // swallowed by the server and the query never answers: tests then fail with pool timeouts.)
+    builder.nonBlockingThreadPredicate(
+        current -> current.and(thread -> !thread.getName().startsWith("mongo-server-")));
+    // SecureRandom (UUID.randomUUID for request ids, ES256 signatures, refresh tokens) reads
+    // /dev/urandom through NativePRNG. On Linux urandom never waits for entropy once the kernel
+    // pool is initialised at boot, so the read is a bounded copy from the kernel, not I/O that can
+    // stall; seeding from /dev/random (generateSeed, which can wait) is a different method and
+    // stays
+    // detected.
+    builder.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes");
+    // The MongoDB driver's asynchronous path (connection pool check-out queue, each connection's
+    // pending-read state in its Netty transport) guards in-memory state with ReentrantLocks, taken
+    // through com.mongodb.internal.Locks (NettyStream.readAsync takes its lock directly). Under
+    // them the driver updates fields and queues; it never does I/O or waits for another thread's
+    // I/O there (its async design hands all waiting to callbacks), so a contended lock is held for
+    // microseconds. The park BlockHound sees under concurrent requests is that contention.
+    for (String method :
+        new String[] {
+          "checkedWithLock",
+          "checkedWithInterruptibleLock",
+          "lockInterruptibly",
+          "withInterruptibleLock"
+        }) {
+      builder.allowBlockingCallsInside("com.mongodb.internal.Locks", method);
+    }
+    builder.allowBlockingCallsInside(
+        "com.mongodb.internal.connection.netty.NettyStream", "readAsync");
+    // springdoc builds the OpenAPI document once per process, at the first GET /api/openapi, and
+    // serves the cached document afterwards: the class-path scan it runs reads class files from
+    // the application's own jars, the same local reads as class loading (which BlockHound allows
+    // for the same reason). springdoc's pre-loading would move it off the event loop, but on a
+    // non-daemon executor that outlives `make run`'s class-data-sharing training run.
+    builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
+  }
+}
