@@ -48,8 +48,8 @@ class ImageConfigIT {
   }
 
   @Test
-  void exposesTheHttpPortAndStartsThroughTheEntrypointScript() {
-    assertThat(image.exposedPorts()).containsExactly("8080/tcp");
+  void exposesTheHttpAndMetricsPortsAndStartsThroughTheEntrypointScript() {
+    assertThat(image.exposedPorts()).containsExactlyInAnyOrder("8080/tcp", "9464/tcp");
     assertThat(image.entrypoint()).containsExactly("/app/entrypoint.sh");
   }
 
