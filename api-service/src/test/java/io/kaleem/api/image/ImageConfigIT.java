@@ -89,6 +89,9 @@ class ImageConfigIT {
   @Test
   void theDockerfileBuildsTheSameImage() throws IOException {
     DockerfileStage docker = DockerfileStage.parseFinalStage(Path.of("Dockerfile"));
+    assertThat(Files.readAllLines(Path.of("Dockerfile")))
+        .as("the Dockerfile's default base is the POM's kaleem.image.from")
+        .contains("ARG JRE_IMAGE=" + System.getProperty("image.from"));
     assertThat(docker.user()).isEqualTo(image.config().get("User").asString());
     assertThat(docker.workdir()).isEqualTo(image.config().get("WorkingDir").asString());
     assertThat(docker.entrypoint()).isEqualTo(image.entrypoint());

@@ -90,6 +90,9 @@ class ImageConfigIT {
   @Test
   void theDockerfileBuildsTheSameImage() throws IOException {
     DockerfileStage docker = DockerfileStage.parseFinalStage(Path.of("Dockerfile"));
+    assertThat(Files.readAllLines(Path.of("Dockerfile")))
+        .as("the Dockerfile's default base is the POM's kaleem.image.from")
+        .contains("ARG JRE_IMAGE=" + System.getProperty("image.from"));
     assertThat(docker.user()).isEqualTo(image.config().get("User").asText());
     assertThat(docker.workdir()).isEqualTo(image.config().get("WorkingDir").asText());
     assertThat(docker.entrypoint()).isEqualTo(image.entrypoint());
