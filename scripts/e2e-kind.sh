@@ -24,9 +24,9 @@ for tool in kind kubectl helm; do
 done
 
 step "load the images into kind ($API_IMAGE, $OPERATOR_IMAGE)"
-for tar in api-service/target/docker/*/*/*/tmp/jib-image.linux-amd64.tar \
-           kaleem-operator/target/docker/*/*/*/tmp/jib-image.linux-amd64.tar; do
-  [ -f "$tar" ] || fail "no image tar at $tar: run make images first"
+for module in api-service kaleem-operator; do
+  tar=$(find "$module/target/docker" -name jib-image.linux-amd64.tar -path "*/$TAG/*" 2>/dev/null | head -1)
+  [ -n "$tar" ] || fail "no $module image tar for tag $TAG under $module/target/docker: run make images first"
   kind load image-archive "$tar" --name "$CLUSTER"
 done
 

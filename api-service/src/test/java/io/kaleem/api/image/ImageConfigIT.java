@@ -53,6 +53,26 @@ class ImageConfigIT {
     assertThat(image.entrypoint()).containsExactly("/app/entrypoint.sh");
   }
 
+  /**
+   * The files are root's and the process is not, so what it needs must be open to "others":
+   * readable files, traversable directories, and nothing it could rewrite.
+   */
+  @Test
+  void theNonRootUserCanReadEverythingUnderAppAndWriteNothing() throws IOException {
+    try (Stream<Path> all = Files.walk(image.root().resolve("app"))) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+        assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_READ);
+        assertThat(perms)
+            .as(p.toString())
+            .doesNotContain(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.GROUP_WRITE);
+        if (Files.isDirectory(p)) {
+          assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_EXECUTE);
+        }
+      }
+    }
+  }
+
   @Test
   void carriesTheOciLabelsAndAPinnedJreBase() {
     for (String label : OCI_LABELS) {

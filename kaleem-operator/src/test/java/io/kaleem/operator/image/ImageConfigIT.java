@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +61,26 @@ class ImageConfigIT {
     assertThat(image.exposedPorts()).containsExactly("8081/tcp");
     assertThat(image.entrypoint())
         .containsExactly("java", "@/app/jvm.options", "-jar", "/app/kaleem-operator.jar");
+  }
+
+  /**
+   * The files are root's and the process is not, so what it needs must be open to "others":
+   * readable files, traversable directories, and nothing it could rewrite.
+   */
+  @Test
+  void theNonRootUserCanReadEverythingUnderAppAndWriteNothing() throws IOException {
+    try (Stream<Path> all = Files.walk(image.root().resolve("app"))) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+        assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_READ);
+        assertThat(perms)
+            .as(p.toString())
+            .doesNotContain(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.GROUP_WRITE);
+        if (Files.isDirectory(p)) {
+          assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_EXECUTE);
+        }
+      }
+    }
   }
 
   @Test
