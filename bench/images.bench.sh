@@ -33,9 +33,9 @@ t1=$(date +%s.%N)
 # shellcheck disable=SC2086
 $MVN "${modules[@]}" package k8s:build -Dkaleem.image.from=scratch "${quiet[@]}" >/dev/null
 t2=$(date +%s.%N)
-package_s=$(echo "$t1 - $t0" | bc)
-with_jib_s=$(echo "$t2 - $t1" | bc)
-jib_s=$(echo "$with_jib_s - $package_s" | bc)
+package_s=$(printf '%.1f' "$(echo "$t1 - $t0" | bc)")
+with_jib_s=$(printf '%.1f' "$(echo "$t2 - $t1" | bc)")
+jib_s=$(printf '%.1f' "$(echo "$with_jib_s - $package_s" | bc)")
 
 mib() { echo "scale=1; $1 / 1048576" | bc; }
 # Our layers of one image: compressed (as pushed/pulled) and unpacked (as on a node's disk).
@@ -91,7 +91,7 @@ start_to_ready() {
     fi
     sleep 0.2
   done
-  echo "$(date +%s.%N) - $start" | bc
+  printf '%.1f\n' "$(echo "$(date +%s.%N) - $start" | bc)"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 off1=$(start_to_ready "")
