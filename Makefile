@@ -83,3 +83,13 @@ run-operator: ## run the operator against the current kubeconfig (applies the CR
 
 clean:
 	$(MVN) -q clean
+
+# Images and lint (docs/CI_CD.md). `test: lint` adds a prerequisite to the test target above.
+.PHONY: images lint
+test: lint
+
+images: ## build the API and operator images with Jib, no Docker daemon (PUSH=1 pushes; IMAGE_FROM=scratch offline)
+	bash scripts/images.sh
+
+lint: ## shellcheck the scripts and actionlint the workflows (installs both if missing)
+	bash scripts/lint.sh
