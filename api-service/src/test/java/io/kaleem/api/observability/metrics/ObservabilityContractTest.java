@@ -34,6 +34,7 @@ import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfig
 import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -57,6 +58,8 @@ import tools.jackson.databind.ObjectMapper;
 @AutoConfigureMetrics
 @TestPropertySource(properties = {"kaleem.metrics.port=0", "kaleem.metrics.host=127.0.0.1"})
 @Import(ObservabilityContractTest.FailingRoute.class)
+// Its own context (metrics export on) serves no other class: closed after it, not cached.
+@DirtiesContext
 class ObservabilityContractTest {
 
   /**
