@@ -34,14 +34,14 @@ compares them): tenant-namespace rules, cluster-scoped rules, and the Lease in i
   resources: [poddisruptionbudgets]
   verbs: [get, create, update]
 - apiGroups: [monitoring.coreos.com]
-  resources: [prometheusrules]
+  resources: [prometheusrules, podmonitors]
   verbs: [get, create, update]
 {{- end }}
 
 {{- define "kaleem.operator.clusterRules" -}}
 - apiGroups: [apiextensions.k8s.io]
   resources: [customresourcedefinitions]
-  resourceNames: [prometheusrules.monitoring.coreos.com]
+  resourceNames: [prometheusrules.monitoring.coreos.com, podmonitors.monitoring.coreos.com]
   verbs: [get]
 - apiGroups: [authorization.k8s.io]
   resources: [selfsubjectrulesreviews]

@@ -117,12 +117,19 @@ public final class ApiAccess {
               List.of("get", "create", "update"),
               "Applier: <tenant>-slo, where the CRD exists"),
           new Grant(
+              Scope.WATCHED_NAMESPACES,
+              "monitoring.coreos.com",
+              "podmonitors",
+              List.of(),
+              List.of("get", "create", "update"),
+              "Applier: the tenant's scrape of /metrics, where the CRD exists"),
+          new Grant(
               Scope.CLUSTER,
               "apiextensions.k8s.io",
               "customresourcedefinitions",
-              List.of("prometheusrules.monitoring.coreos.com"),
+              List.of("prometheusrules.monitoring.coreos.com", "podmonitors.monitoring.coreos.com"),
               List.of("get"),
-              "MonitoringResources.crdInstalled"),
+              "MonitoringResources: whether each prometheus-operator CRD is installed"),
           new Grant(
               Scope.CLUSTER,
               "authorization.k8s.io",
