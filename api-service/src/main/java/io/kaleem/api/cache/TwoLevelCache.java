@@ -407,7 +407,7 @@ public class TwoLevelCache implements AutoCloseable {
   }
 
   /** Keys currently in this instance's L1 (relative), hottest first, for warming. */
-  List<String> hottest(CacheRegion<?> region, int limit) {
+  public List<String> hottest(CacheRegion<?> region, int limit) {
     String prefix = keys.full(region, "");
     return l1
         .synchronous()

@@ -23,8 +23,8 @@ public final class RedisEndpoint {
             .withPort(c.getPort())
             .withDatabase(c.getDatabase())
             .withSsl(factory.isUseSsl());
-    char[] password = c.getPassword().get();
-    if (password != null && password.length > 0) {
+    if (c.getPassword().isPresent()) {
+      char[] password = c.getPassword().get();
       if (c.getUsername() != null) {
         b.withAuthentication(c.getUsername(), password);
       } else {

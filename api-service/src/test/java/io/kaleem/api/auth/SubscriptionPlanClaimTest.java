@@ -29,6 +29,7 @@ class SubscriptionPlanClaimTest {
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
+  @Autowired io.kaleem.api.cache.TwoLevelCache cache;
 
   WebTestClient.ResponseSpec post(String path, Object body) {
     return http.post()
@@ -95,6 +96,8 @@ class SubscriptionPlanClaimTest {
                         .append("autoRenew", true)),
             "merchants")
         .block();
+    // Written behind the API's back: evict the cached profile as the API's own writes do.
+    cache.evictKey("merchant:" + merchantId).block();
   }
 
   @Test
