@@ -55,8 +55,14 @@ public final class CacheKeys {
     return tenantPrefix + ":invalidations";
   }
 
-  String warmingLease() {
-    return tenantPrefix + ":warming:lease";
+  /** The lease of one schedule tick (its fire time), or of start-up runs ({@code null}). */
+  String warmingLease(java.time.Instant tick) {
+    return tenantPrefix + ":warming:" + (tick == null ? "startup" : "tick:" + tick.toEpochMilli());
+  }
+
+  /** Held while an administrator's run is in progress. */
+  String warmingRequested() {
+    return tenantPrefix + ":warming:requested";
   }
 
   /** Every key of the tenant's cache, for SCAN. */

@@ -54,11 +54,13 @@ public record CacheProperties(
    * @param ttl how long an entry lives in Redis
    * @param timeout a Redis call slower than this counts as failed: the read goes on to the database
    * @param breakerWait how long the circuit stays open before a few probe calls go to Redis again
+   * @param invalidationTimeout how long a write waits for its invalidation to reach Redis
    */
   public record L2(
       @DefaultValue("5m") Duration ttl,
       @DefaultValue("50ms") Duration timeout,
-      @DefaultValue("2s") Duration breakerWait) {}
+      @DefaultValue("2s") Duration breakerWait,
+      @DefaultValue("250ms") Duration invalidationTimeout) {}
 
   /**
    * @param schedule six-field Spring cron (second minute hour day month weekday)

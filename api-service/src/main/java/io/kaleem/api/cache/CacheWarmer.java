@@ -92,7 +92,7 @@ public class CacheWarmer implements AutoCloseable {
         untilNext.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : untilNext;
     return cache
         .l2()
-        .lease(cache.keys().warmingLease(), instance, leaseTtl)
+        .lease(cache.keys().warmingLease(tick), instance, leaseTtl)
         .map(held -> held ? Lease.HELD : Lease.TAKEN)
         .onErrorReturn(Lease.LOCAL)
         .flatMap(
@@ -116,14 +116,14 @@ public class CacheWarmer implements AutoCloseable {
   }
 
   /**
-   * A run an administrator asked for: it takes the same lease for the run's bound (a 409 while
-   * another run holds it) and gives it back when done.
+   * A run an administrator asked for, whatever the schedule did this tick: a lease for the run's
+   * bound keeps two such runs from overlapping in the fleet (a 409), and is given back when done.
    */
   public Mono<WarmingRun> runNow() {
     String owner = instance + ":" + UUID.randomUUID();
     return cache
         .l2()
-        .lease(cache.keys().warmingLease(), owner, cfg.maxDuration().plusSeconds(1))
+        .lease(cache.keys().warmingRequested(), owner, cfg.maxDuration().plusSeconds(1))
         .onErrorReturn(true)
         .flatMap(
             held -> {
@@ -139,7 +139,7 @@ public class CacheWarmer implements AutoCloseable {
                       r ->
                           cache
                               .l2()
-                              .release(cache.keys().warmingLease(), owner)
+                              .release(cache.keys().warmingRequested(), owner)
                               .onErrorReturn(false)
                               .thenReturn(r));
             });

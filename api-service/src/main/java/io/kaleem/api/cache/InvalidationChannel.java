@@ -35,6 +35,7 @@ final class InvalidationChannel implements AutoCloseable {
   private final RedisClient client;
   private final RedisURI uri;
   private final String channel;
+  private final String clientName;
   private final Consumer<String> onMessage;
   private final Runnable onResubscribed;
   private final AtomicBoolean subscribed = new AtomicBoolean(false);
@@ -52,6 +53,7 @@ final class InvalidationChannel implements AutoCloseable {
     this.client = (RedisClient) factory.getRequiredNativeClient();
     this.uri = RedisEndpoint.uriOf(factory);
     uri.setClientName(clientName);
+    this.clientName = clientName;
     uri.setTimeout(Duration.ofSeconds(1));
     this.channel = channel;
     this.onMessage = onMessage;
@@ -107,6 +109,11 @@ final class InvalidationChannel implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("Cache invalidation channel not available yet: {}", e.toString());
     }
+  }
+
+  /** The subscription connection's name in Redis ({@code CLIENT LIST}). */
+  String clientName() {
+    return clientName;
   }
 
   boolean isSubscribed() {

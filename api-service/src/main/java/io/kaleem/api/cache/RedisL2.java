@@ -33,6 +33,7 @@ final class RedisL2 {
 
   private final ReactiveRedisTemplate<String, byte[]> redis;
   private final Duration timeout;
+  private final Duration writeTimeout;
   private final CircuitBreaker breaker;
 
   RedisL2(ReactiveRedisConnectionFactory factory, CacheProperties.L2 cfg) {
@@ -44,6 +45,7 @@ final class RedisL2 {
                 .value(RedisSerializer.byteArray())
                 .build());
     this.timeout = cfg.timeout();
+    this.writeTimeout = cfg.invalidationTimeout();
     this.breaker =
         CircuitBreaker.of(
             "cache-redis",
@@ -82,13 +84,18 @@ final class RedisL2 {
     return guarded(redis.opsForValue().setIfAbsent(key, value, ttl), timeout);
   }
 
-  /** Replaces whatever the key holds with a short-lived fence (see {@link #fill}). */
+  /**
+   * Replaces whatever the key holds with a short-lived fence (see {@link #fill}). Invalidations
+   * (fence, generation, publish) do not ask the breaker: a write must reach Redis whenever Redis
+   * can take it, and waits at most {@code l2.invalidation-timeout}; a command on a lost connection
+   * fails at once.
+   */
   Mono<Boolean> fence(String key, Duration guard) {
-    return guarded(redis.opsForValue().set(key, ValueCodec.FENCE, guard), timeout);
+    return redis.opsForValue().set(key, ValueCodec.FENCE, guard).timeout(writeTimeout);
   }
 
   Mono<Long> increment(String key) {
-    return guarded(redis.opsForValue().increment(key), timeout);
+    return redis.opsForValue().increment(key).timeout(writeTimeout);
   }
 
   Mono<Long> readLong(String key) {
@@ -96,8 +103,9 @@ final class RedisL2 {
   }
 
   Mono<Long> publish(String channel, String message) {
-    return guarded(
-        redis.convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8)), timeout);
+    return redis
+        .convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8))
+        .timeout(writeTimeout);
   }
 
   /** Takes a lease: true when this caller holds it now. */

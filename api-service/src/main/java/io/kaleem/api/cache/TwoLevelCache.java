@@ -101,6 +101,16 @@ public class TwoLevelCache implements AutoCloseable {
             .recordStats()
             .buildAsync();
     metrics.l1Size(() -> l1.synchronous().estimatedSize());
+    // Invalidations that could not be sent go out as soon as Redis answers again.
+    l2.breaker()
+        .getEventPublisher()
+        .onStateTransition(
+            e -> {
+              if (e.getStateTransition().getToState()
+                  == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
+                replayPending();
+              }
+            });
   }
 
   /** Starts listening to other replicas' invalidations. */
@@ -423,9 +433,32 @@ public class TwoLevelCache implements AutoCloseable {
         .toList();
   }
 
-  /** Whether L1 holds {@code key} now (tests, stats). */
-  public boolean inL1(CacheRegion<?> region, String key) {
-    return l1.synchronous().getIfPresent(keys.full(region, key)) != null;
+  /** The name of this instance's invalidation subscription in Redis, if it has one. */
+  public java.util.Optional<String> subscriptionClientName() {
+    InvalidationChannel c = channel;
+    return c == null ? java.util.Optional.empty() : java.util.Optional.of(c.clientName());
+  }
+
+  /** Whether this instance's L1 holds a key given relative to the tenant prefix. */
+  public boolean inL1(String relativeKey) {
+    return l1.synchronous().getIfPresent(keys.full(relativeKey)) != null;
+  }
+
+  /** The full Redis key of a key given relative to the tenant prefix. */
+  public String redisKey(String relativeKey) {
+    return keys.full(relativeKey);
+  }
+
+  /** L1 limits as Caffeine applies them: maximum entries, and the TTL left on a key. */
+  public long l1MaximumSize() {
+    return l1.synchronous().policy().eviction().map(e -> e.getMaximum()).orElse(-1L);
+  }
+
+  public java.util.Optional<Duration> l1TimeToLive(String relativeKey) {
+    return l1.synchronous()
+        .policy()
+        .expireVariably()
+        .flatMap(e -> e.getExpiresAfter(keys.full(relativeKey)));
   }
 
   public CacheStats stats() {
