@@ -94,7 +94,9 @@ public class CacheWarmer implements AutoCloseable {
         .l2()
         .lease(cache.keys().warmingLease(tick), instance, leaseTtl)
         .map(held -> held ? Lease.HELD : Lease.TAKEN)
-        .onErrorReturn(Lease.LOCAL)
+        // No answer: when Redis is away (no subscription) every instance warms its own L1; when
+        // it merely answered late the SET may have landed, so this instance leaves the tick.
+        .onErrorResume(e -> Mono.just(cache.redisAway() ? Lease.LOCAL : Lease.TAKEN))
         .flatMap(
             lease ->
                 lease == Lease.TAKEN
@@ -153,7 +155,17 @@ public class CacheWarmer implements AutoCloseable {
     Flux<Mono<?>> loads =
         Flux.fromIterable(warmups)
             .filter(w -> cfg.targets().contains(w.target()))
-            .concatMap(w -> w.loads(scope));
+            .concatMap(
+                w ->
+                    w.loads(scope)
+                        .onErrorResume(
+                            e -> {
+                              // One target's listing failing costs that target, not the run.
+                              errors.incrementAndGet();
+                              keys.incrementAndGet();
+                              log.warn("Cache warming of {} stopped: {}", w.target(), e.toString());
+                              return Flux.empty();
+                            }));
     return loads
         .flatMap(
             load ->

@@ -79,9 +79,12 @@ final class RedisL2 {
     return guarded(redis.opsForValue().get(key), timeout);
   }
 
-  /** Stores a value unless the key holds one or a writer's fence: a late fill never wins. */
+  /**
+   * Stores a value unless the key holds one or a writer's fence: a late fill never wins. Fills run
+   * after the answer, so they may wait longer than reads.
+   */
   Mono<Boolean> fill(String key, byte[] value, Duration ttl) {
-    return guarded(redis.opsForValue().setIfAbsent(key, value, ttl), timeout);
+    return guarded(redis.opsForValue().setIfAbsent(key, value, ttl), writeTimeout);
   }
 
   /**

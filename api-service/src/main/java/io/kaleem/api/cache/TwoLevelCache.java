@@ -433,6 +433,12 @@ public class TwoLevelCache implements AutoCloseable {
         .toList();
   }
 
+  /** Whether Redis is known to be away: this instance has no invalidation subscription. */
+  boolean redisAway() {
+    InvalidationChannel c = channel;
+    return c == null || !c.isSubscribed();
+  }
+
   /** The name of this instance's invalidation subscription in Redis, if it has one. */
   public java.util.Optional<String> subscriptionClientName() {
     InvalidationChannel c = channel;

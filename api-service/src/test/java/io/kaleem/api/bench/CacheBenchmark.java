@@ -284,7 +284,10 @@ public final class CacheBenchmark {
   static void drive(ProductService service, String merchant, List<String> ids, int[] zipf, int n) {
     Flux.range(0, n)
         .flatMap(
-            i -> service.get(merchant, ids.get(zipf[i % zipf.length])).onErrorResume(e -> Mono.empty()),
+            i ->
+                service
+                    .get(merchant, ids.get(zipf[i % zipf.length]))
+                    .onErrorResume(e -> Mono.empty()),
             32)
         .blockLast();
   }
@@ -337,7 +340,8 @@ public final class CacheBenchmark {
             .filter(s -> s.startsWith("RESULT "))
             .findFirst()
             .orElseThrow(() -> new IllegalStateException("wrk said: " + output));
-    long[] v = Arrays.stream(line.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+    long[] v =
+        Arrays.stream(line.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
     return new double[] {v[0] / (v[1] / 1e6), v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5]};
   }
 

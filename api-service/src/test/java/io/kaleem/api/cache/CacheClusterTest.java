@@ -300,10 +300,14 @@ class CacheClusterTest {
         "three ticks seen by both replicas",
         Duration.ofSeconds(60),
         () -> ticksSeenByBoth(wa, wb).size() >= 3);
-    for (var tick : ticksSeenByBoth(wa, wb).entrySet()) {
+    // Each tick's lease goes to one replica; the other skips. (A replica that cannot reach Redis
+    // at all warms its own L1: such runs are not shared and not counted here.)
+    var ticks = ticksSeenByBoth(wa, wb);
+    for (var tick : ticks.entrySet()) {
       assertThat(tick.getValue())
-          .as("results of tick %s", tick.getKey())
-          .containsExactlyInAnyOrder("completed", "skipped");
+          .as("shared results of tick %s", tick.getKey())
+          .containsOnlyOnce("completed")
+          .contains("skipped");
     }
   }
 
@@ -311,7 +315,7 @@ class CacheClusterTest {
     List<WarmingRun> all = new ArrayList<>(a.history());
     all.addAll(b.history());
     return all.stream()
-        .filter(r -> r.tick() != null)
+        .filter(r -> r.tick() != null && r.shared())
         .collect(
             Collectors.groupingBy(
                 WarmingRun::tick, Collectors.mapping(WarmingRun::result, Collectors.toList())))
