@@ -158,8 +158,8 @@ public final class CacheBenchmark {
       double[] l = wrk(liveness, onPort, seconds);
       out.add("## HTTP on loopback, wrk -t1 -c32, " + seconds + " s each, Zipf product ids");
       out.add("");
-      out.add("| route | req/s | P50 ms | P95 ms | P99 ms | non-2xx |");
-      out.add("|---|---:|---:|---:|---:|---:|");
+      out.add("| route | req/s | P50 ms | P95 ms | P99 ms | non-2xx | wrk timeouts (> 2 s) |");
+      out.add("|---|---:|---:|---:|---:|---:|---:|");
       out.add(http("GET /api/v1/merchants/{m}/products/{id}, cache on", c));
       out.add(http("GET /api/v1/merchants/{m}/products/{id}, cache off", u));
       out.add(http("GET /api/health/liveness (cache-on instance)", l));
@@ -213,11 +213,22 @@ public final class CacheBenchmark {
         "# Cache benchmark "
             + stamp
             + "\n\nEmbedded MongoDB-wire server (in memory), real Redis on 127.0.0.1:6379,"
-            + " both instances in one JVM on this 2-core shared machine.\n\n"
+            + " both instances in one JVM on this 2-core shared machine (load average at the"
+            + " start: "
+            + loadAverage()
+            + ").\n\n"
             + table;
     Files.writeString(results.resolve("cache-" + stamp + ".md"), doc);
     Files.writeString(results.resolve("cache-latest.md"), doc);
     System.exit(0);
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   static ConfigurableApplicationContext start(String uri, String db, String prefix, String extra) {
@@ -294,9 +305,9 @@ public final class CacheBenchmark {
 
   static final String DONE =
       "done = function(summary, latency, requests)\n"
-          + "  io.write(string.format('RESULT %d %d %d %d %d %d\\n', summary.requests,"
+          + "  io.write(string.format('RESULT %d %d %d %d %d %d %d\\n', summary.requests,"
           + " summary.duration, latency:percentile(50), latency:percentile(95),"
-          + " latency:percentile(99), summary.errors.status + summary.errors.timeout))\n"
+          + " latency:percentile(99), summary.errors.status, summary.errors.timeout))\n"
           + "end\n";
 
   static void writeWrkScript(Path file, String merchant, List<String> ids, int[] zipf, String token)
@@ -342,7 +353,9 @@ public final class CacheBenchmark {
             .orElseThrow(() -> new IllegalStateException("wrk said: " + output));
     long[] v =
         Arrays.stream(line.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
-    return new double[] {v[0] / (v[1] / 1e6), v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5]};
+    return new double[] {
+      v[0] / (v[1] / 1e6), v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5], v[6]
+    };
   }
 
   static double[] latencies(int n, Runnable call, Runnable before) {
@@ -367,7 +380,8 @@ public final class CacheBenchmark {
 
   static String http(String name, double[] r) {
     return String.format(
-        "| %s | %.0f | %.2f | %.2f | %.2f | %.0f |", name, r[0], r[1], r[2], r[3], r[4]);
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |",
+        name, r[0], r[1], r[2], r[3], r[4], r[5]);
   }
 
   static String lat(String name, double[] r) {
