@@ -61,7 +61,9 @@ public class TwoLevelCache implements AutoCloseable {
   private final RedisL2 l2;
   private final CacheMetrics metrics;
   private final AsyncCache<String, Entry> l1;
-  private final Map<String, Long> generations = new ConcurrentHashMap<>();
+  // Known generations are forgotten after l1.ttl like any L1 entry, so a lost bump message costs
+  // at most l1.ttl of old pages: then the generation is read from Redis again.
+  private final Map<String, Long> generations;
   private final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
   private final ConcurrentLinkedQueue<String> pendingMessages = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
@@ -72,6 +74,12 @@ public class TwoLevelCache implements AutoCloseable {
     this.keys = new CacheKeys(cfg.keyPrefix());
     this.l2 = l2;
     this.metrics = metrics;
+    this.generations =
+        Caffeine.newBuilder()
+            .expireAfterWrite(cfg.l1().ttl())
+            .maximumSize(100_000)
+            .<String, Long>build()
+            .asMap();
     this.l1 =
         Caffeine.newBuilder()
             .maximumSize(cfg.l1().maxSize())
