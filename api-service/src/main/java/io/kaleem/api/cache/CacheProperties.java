@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxValueSize a value whose serialised form is larger is served but not cached
  * @param writeGuard after a write, the key is fenced in L2 this long: a fill from a read that
  *     started before the write cannot store the old value
+ * @param loadTimeout a load (L2, then the database) not done by then fails, and its key is free for
+ *     the next reader
  */
 @ConfigurationProperties("kaleem.cache")
 public record CacheProperties(
@@ -31,7 +33,8 @@ public record CacheProperties(
     @DefaultValue("10s") Duration negativeTtl,
     @DefaultValue("0.1") double ttlJitter,
     @DefaultValue("256KB") DataSize maxValueSize,
-    @DefaultValue("5s") Duration writeGuard) {
+    @DefaultValue("5s") Duration writeGuard,
+    @DefaultValue("10s") Duration loadTimeout) {
 
   public CacheProperties {
     if (ttlJitter < 0 || ttlJitter >= 1) {

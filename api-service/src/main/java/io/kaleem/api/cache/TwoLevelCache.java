@@ -172,7 +172,9 @@ public class TwoLevelCache implements AutoCloseable {
                   full,
                   (k, executor) -> {
                     started[0] = true;
-                    return fill(region, k, loader).toFuture();
+                    // Bounded: a load that never answers fails, and leaves L1, instead of making
+                    // every later reader of the key wait on it.
+                    return fill(region, k, loader).timeout(cfg.loadTimeout()).toFuture();
                   });
           if (!started[0]) {
             metrics.hit(region.name(), CACHE_LEVEL_L1);

@@ -298,6 +298,7 @@ public final class CacheBenchmark {
             i ->
                 service
                     .get(merchant, ids.get(zipf[i % zipf.length]))
+                    .timeout(java.time.Duration.ofSeconds(30))
                     .onErrorResume(e -> Mono.empty()),
             32)
         .blockLast();
