@@ -42,13 +42,19 @@ public class CategoryService {
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
   private final MerchantScope merchants;
+  private final CategoryTreeCache trees;
   private final Clock clock;
 
   public CategoryService(
-      ReactiveMongoTemplate mongo, KeysetPager pager, MerchantScope merchants, Clock clock) {
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      MerchantScope merchants,
+      CategoryTreeCache trees,
+      Clock clock) {
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
+    this.trees = trees;
     this.clock = clock;
   }
 
@@ -57,11 +63,13 @@ public class CategoryService {
         .require(merchantId)
         .flatMap(
             m ->
-                parent(m, req.parentId())
-                    .map(p -> newCategory(m, req, p.lineageForChildren(), p.depth() + 1, p))
-                    .switchIfEmpty(
-                        Mono.fromCallable(() -> newCategory(m, req, List.of(), 0, null))))
-        .flatMap(mongo::insert)
+                trees.invalidating(
+                    m,
+                    parent(m, req.parentId())
+                        .map(p -> newCategory(m, req, p.lineageForChildren(), p.depth() + 1, p))
+                        .switchIfEmpty(
+                            Mono.fromCallable(() -> newCategory(m, req, List.of(), 0, null)))
+                        .flatMap(mongo::insert)))
         .onErrorMap(DuplicateKeyException.class, e -> slugTaken(req.slug()));
   }
 
@@ -107,23 +115,27 @@ public class CategoryService {
   public Mono<List<CategoryNode>> tree(String merchantId) {
     return merchants
         .require(merchantId)
-        .flatMapMany(
-            m -> {
-              Query q = new Query(Criteria.where("merchantId").is(m));
-              q.with(Sort.by("depth", "sortOrder", "_id")).limit(MAX_TREE);
-              return mongo.find(q, Category.class);
-            })
-        .collectList()
-        .map(CategoryNode::forest);
+        .flatMap(
+            m ->
+                trees.get(
+                    m,
+                    () -> {
+                      Query q = new Query(Criteria.where("merchantId").is(m));
+                      q.with(Sort.by("depth", "sortOrder", "_id")).limit(MAX_TREE);
+                      return mongo.find(q, Category.class).collectList().map(CategoryNode::forest);
+                    }));
   }
 
   public Mono<Category> update(String merchantId, String categoryId, CategoryRequests.Update req) {
     return get(merchantId, categoryId)
         .flatMap(
             current ->
-                req.parentId() == null
-                    ? apply(current, req, current.ancestors(), current.depth(), current.parentId())
-                    : move(current, req))
+                trees.invalidating(
+                    current.merchantId(),
+                    req.parentId() == null
+                        ? apply(
+                            current, req, current.ancestors(), current.depth(), current.parentId())
+                        : move(current, req)))
         .onErrorMap(DuplicateKeyException.class, e -> slugTaken(req.slug()));
   }
 
@@ -153,7 +165,9 @@ public class CategoryService {
                               ApiException.conflict(
                                   "Category '" + id + "' has products; move them first"));
                         }
-                        return mongo.remove(byId(merchantId, categoryId), Category.class).then();
+                        return trees.invalidating(
+                            c.merchantId(),
+                            mongo.remove(byId(merchantId, categoryId), Category.class).then());
                       });
             });
   }

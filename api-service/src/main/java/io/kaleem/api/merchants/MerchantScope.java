@@ -18,9 +18,25 @@ import reactor.core.publisher.Mono;
 public class MerchantScope {
 
   private final ReactiveMongoTemplate mongo;
+  private final MerchantCache cache;
 
-  public MerchantScope(ReactiveMongoTemplate mongo) {
+  public MerchantScope(ReactiveMongoTemplate mongo, MerchantCache cache) {
     this.mongo = mongo;
+    this.cache = cache;
+  }
+
+  /**
+   * The merchant through the cache (a miss reads MongoDB), empty when there is none. Every
+   * merchant-scoped request asks this, so it is one of the reads the cache exists for.
+   */
+  public Mono<Merchant> find(String merchantId) {
+    return Mono.defer(
+        () -> {
+          ObjectId id = Ids.parse(merchantId, "merchantId");
+          return cache.get(
+              id.toHexString(),
+              () -> mongo.findOne(new Query(Criteria.where("_id").is(id)), Merchant.class));
+        });
   }
 
   /**
@@ -29,19 +45,9 @@ public class MerchantScope {
    * use {@link #requireOpen}.
    */
   public Mono<String> require(String merchantId) {
-    return Mono.defer(
-        () -> {
-          var id = Ids.parse(merchantId, "merchantId");
-          Query q = new Query(Criteria.where("_id").is(id));
-          q.fields().include("_id");
-          return mongo
-              .exists(q, Document.class, "merchants")
-              .flatMap(
-                  found ->
-                      found
-                          ? Mono.just(id.toHexString())
-                          : Mono.error(ApiException.notFound("merchant", merchantId)));
-        });
+    return find(merchantId)
+        .map(m -> m.id().toHexString())
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("merchant", merchantId)));
   }
 
   /**

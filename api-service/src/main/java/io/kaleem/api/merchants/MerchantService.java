@@ -57,13 +57,22 @@ public class MerchantService {
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
   private final PlanService plans;
+  private final MerchantScope scope;
+  private final MerchantCache cache;
   private final Clock clock;
 
   public MerchantService(
-      ReactiveMongoTemplate mongo, KeysetPager pager, PlanService plans, Clock clock) {
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      PlanService plans,
+      MerchantScope scope,
+      MerchantCache cache,
+      Clock clock) {
     this.mongo = mongo;
     this.pager = pager;
     this.plans = plans;
+    this.scope = scope;
+    this.cache = cache;
     this.clock = clock;
   }
 
@@ -89,7 +98,15 @@ public class MerchantService {
             e -> ApiException.conflict("Merchant slug '" + req.slug() + "' is already used"));
   }
 
+  /** The merchant profile, through the cache; a 404 when there is none. */
   public Mono<Merchant> get(String merchantId) {
+    return scope
+        .find(merchantId)
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("merchant", merchantId)));
+  }
+
+  /** The merchant as MongoDB has it now: for decisions a write is about to take. */
+  private Mono<Merchant> current(String merchantId) {
     return Mono.defer(() -> mongo.findOne(byId(merchantId), Merchant.class))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("merchant", merchantId)));
   }
@@ -135,7 +152,7 @@ public class MerchantService {
                 requireCountry(req.country(), "country");
               }
             })
-        .then(get(merchantId))
+        .then(current(merchantId))
         .map(current -> changes(current, req))
         .flatMap(u -> modify(open(merchantId), u))
         .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot be changed"));
@@ -196,7 +213,7 @@ public class MerchantService {
    * period starts where the current one ends) and makes it ACTIVE. Anything else is a 409.
    */
   public Mono<Merchant> renew(String merchantId) {
-    return get(merchantId)
+    return current(merchantId)
         .flatMap(
             m -> {
               String blocker = renewBlocker(m);
@@ -348,9 +365,12 @@ public class MerchantService {
     return u;
   }
 
+  /** Every change to a merchant document: the cached profile is evicted before it returns. */
   private Mono<Merchant> modify(Query query, Update update) {
-    return mongo.findAndModify(
-        query, update, FindAndModifyOptions.options().returnNew(true), Merchant.class);
+    return mongo
+        .findAndModify(
+            query, update, FindAndModifyOptions.options().returnNew(true), Merchant.class)
+        .flatMap(m -> cache.changed(m.id().toHexString()).thenReturn(m));
   }
 
   /**
@@ -359,7 +379,7 @@ public class MerchantService {
    */
   private Mono<Merchant> explain(String merchantId, Function<Merchant, String> reason) {
     return Mono.defer(
-        () -> get(merchantId).flatMap(m -> Mono.error(ApiException.conflict(reason.apply(m)))));
+        () -> current(merchantId).flatMap(m -> Mono.error(ApiException.conflict(reason.apply(m)))));
   }
 
   private static void requireCountry(String country, String field) {

@@ -2,6 +2,7 @@ package io.kaleem.api.orders;
 
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.products.Product;
+import io.kaleem.api.products.ProductCache;
 import io.kaleem.api.products.ProductStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,9 +26,11 @@ import reactor.core.publisher.Mono;
 class StockLedger {
 
   private final ReactiveMongoTemplate mongo;
+  private final ProductCache products;
 
-  StockLedger(ReactiveMongoTemplate mongo) {
+  StockLedger(ReactiveMongoTemplate mongo, ProductCache products) {
     this.mongo = mongo;
+    this.products = products;
   }
 
   /**
@@ -60,14 +63,16 @@ class StockLedger {
     return Flux.fromIterable(items)
         .concatMap(
             item ->
-                mongo.updateFirst(
-                    new Query(
-                        Criteria.where("_id")
-                            .is(new ObjectId(item.productId()))
-                            .and("merchantId")
-                            .is(merchantId)),
-                    new Update().inc("stock", item.quantity()),
-                    Product.class))
+                mongo
+                    .updateFirst(
+                        new Query(
+                            Criteria.where("_id")
+                                .is(new ObjectId(item.productId()))
+                                .and("merchantId")
+                                .is(merchantId)),
+                        new Update().inc("stock", item.quantity()),
+                        Product.class)
+                    .then(products.changed(merchantId, item.productId())))
         .then();
   }
 
@@ -84,7 +89,11 @@ class StockLedger {
                 .gte(item.quantity()));
     return mongo
         .updateFirst(q, new Update().inc("stock", -item.quantity()), Product.class)
-        .map(r -> r.getModifiedCount() == 1);
+        .flatMap(
+            r ->
+                r.getModifiedCount() == 1
+                    ? products.changed(merchantId, item.productId()).thenReturn(true)
+                    : Mono.just(false));
   }
 
   static ApiException insufficient(Order.Item item) {

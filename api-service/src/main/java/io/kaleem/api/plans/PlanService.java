@@ -36,11 +36,13 @@ public class PlanService {
 
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
+  private final PlanCache cache;
   private final Clock clock;
 
-  public PlanService(ReactiveMongoTemplate mongo, KeysetPager pager, Clock clock) {
+  public PlanService(ReactiveMongoTemplate mongo, KeysetPager pager, PlanCache cache, Clock clock) {
     this.mongo = mongo;
     this.pager = pager;
+    this.cache = cache;
     this.clock = clock;
   }
 
@@ -48,6 +50,7 @@ public class PlanService {
   public Mono<Plan> create(PlanRequests.Create req) {
     return Mono.fromCallable(() -> newPlan(req))
         .flatMap(mongo::insert)
+        .flatMap(p -> cache.changed(null).thenReturn(p))
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("Plan code '" + req.code() + "' is already used"));
@@ -55,8 +58,17 @@ public class PlanService {
 
   /** The plan, active or not; a 404 when there is none. */
   public Mono<Plan> get(String planId) {
-    return Mono.defer(() -> mongo.findOne(byId(planId, "planId"), Plan.class))
+    return find(planId, "planId")
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("plan", planId)));
+  }
+
+  /** The plan through the cache (a miss reads MongoDB), empty when there is none. */
+  public Mono<Plan> find(String planId, String field) {
+    return Mono.defer(
+        () -> {
+          Query q = byId(planId, field);
+          return cache.get(Ids.canonical(planId, field), () -> mongo.findOne(q, Plan.class));
+        });
   }
 
   /**
@@ -74,12 +86,13 @@ public class PlanService {
   }
 
   public Mono<Page<Plan>> list(PlanListFilter filter, PageParams page) {
-    return Mono.fromCallable(() -> listQuery(filter)).flatMap(q -> pager.page(q, page));
+    return Mono.fromCallable(() -> listQuery(filter))
+        .flatMap(q -> cache.firstPage(filter, page, () -> pager.page(q, page)));
   }
 
   /** Changes name, price, limits or active; {@code code} and {@code currency} never change. */
   public Mono<Plan> update(String planId, PlanRequests.Update req) {
-    return get(planId)
+    return Mono.defer(() -> mongo.findOne(byId(planId, "planId"), Plan.class))
         .map(current -> changes(current, req))
         .flatMap(
             update ->
@@ -88,6 +101,7 @@ public class PlanService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Plan.class))
+        .flatMap(p -> cache.changed(p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("plan", planId)));
   }
 
@@ -104,6 +118,7 @@ public class PlanService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Plan.class))
+        .flatMap(p -> cache.changed(p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("plan", planId)));
   }
 

@@ -42,6 +42,7 @@ public class ProductService {
   private final KeysetPager pager;
   private final MerchantScope merchants;
   private final CategoryLookup categories;
+  private final ProductCache cache;
   private final Clock clock;
 
   public ProductService(
@@ -49,11 +50,13 @@ public class ProductService {
       KeysetPager pager,
       MerchantScope merchants,
       CategoryLookup categories,
+      ProductCache cache,
       Clock clock) {
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
     this.categories = categories;
+    this.cache = cache;
     this.clock = clock;
   }
 
@@ -66,6 +69,7 @@ public class ProductService {
                     .requireOwnedBy(m, canonicalOrNull(req.categoryId()), "categoryId")
                     .then(Mono.fromCallable(() -> newProduct(m, req))))
         .flatMap(mongo::insert)
+        .flatMap(p -> cache.added(p.merchantId()).thenReturn(p))
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"));
@@ -88,19 +92,35 @@ public class ProductService {
                         Flux.defer(
                             () ->
                                 mongo.insertAll(
-                                    requests.stream().map(r -> newProduct(m, r)).toList()))))
+                                    requests.stream().map(r -> newProduct(m, r)).toList())))
+                    .concatWith(cache.added(m).then(Mono.empty())))
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("A SKU in the batch is already used by this merchant"));
   }
 
+  /** The product, through the cache (a miss reads MongoDB); a 404 when there is none. */
   public Mono<Product> get(String merchantId, String productId) {
-    return Mono.defer(() -> mongo.findOne(byId(merchantId, productId), Product.class))
+    return Mono.defer(
+            () -> {
+              Query q = byId(merchantId, productId);
+              return cache.get(
+                  Ids.canonical(merchantId, "merchantId"),
+                  Ids.canonical(productId, "productId"),
+                  () -> mongo.findOne(q, Product.class));
+            })
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
   }
 
+  /** The merchant's products; first pages come through the cache. */
   public Mono<Page<Product>> list(String merchantId, ProductListFilter filter, PageParams page) {
-    return merchants.require(merchantId).flatMap(m -> pager.page(listQuery(m, filter), page));
+    return merchants
+        .require(merchantId)
+        .flatMap(
+            m -> {
+              ListQuery<Product> q = listQuery(m, filter);
+              return cache.firstPage(m, filter, page, () -> pager.page(q, page));
+            });
   }
 
   public Mono<Product> update(String merchantId, String productId, ProductRequests.Update req) {
@@ -117,6 +137,7 @@ public class ProductService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Product.class))
+        .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
   }
 
@@ -131,6 +152,7 @@ public class ProductService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Product.class))
+        .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
   }
 

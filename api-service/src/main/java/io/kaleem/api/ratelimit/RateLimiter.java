@@ -9,11 +9,10 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.kaleem.api.redis.RedisEndpoint;
 import io.kaleem.api.security.SecurityProperties;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -28,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -36,9 +36,13 @@ import reactor.core.scheduler.Schedulers;
  * Token buckets shared by every replica through Redis (Bucket4j's compare-and-swap Lettuce
  * backend). When Redis cannot be reached (absent at start-up, stopped, slow past {@code
  * redis-timeout}) each instance falls back to its own in-memory buckets, logs that once, and keeps
- * serving; it returns to the shared buckets as soon as Redis answers again. Reconnection is ours
- * (Lettuce's auto-reconnect is off): at most one attempt every two seconds, driven by requests, so
- * an outage is logged once instead of once per Lettuce retry.
+ * serving; it returns to the shared buckets as soon as Redis answers again.
+ *
+ * <p>The Lettuce client is the API's one Redis client, the native client of Spring Data Redis's
+ * connection factory ({@code spring.data.redis.*}, {@code REDIS_URL}); this class owns only its
+ * byte-array connection, which Bucket4j needs. A closed connection is replaced by a new one at most
+ * once every two seconds, driven by requests, while commands on a disconnected one are rejected at
+ * once (see {@code RedisClientOptions}), so no request waits for Redis to come back.
  */
 @Component
 public class RateLimiter implements DisposableBean {
@@ -62,16 +66,14 @@ public class RateLimiter implements DisposableBean {
   private volatile StatefulRedisConnection<byte[], byte[]> connection;
   private volatile AsyncProxyManager<byte[]> shared;
 
-  public RateLimiter(SecurityProperties props) {
+  private final RedisURI uri;
+
+  public RateLimiter(SecurityProperties props, LettuceConnectionFactory redis) {
     this.cfg = props.rateLimit();
     this.leases = new TokenLeases(cfg.window());
-    this.client = RedisClient.create();
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(false)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(cfg.redisTimeout()))
-            .build());
+    this.client = (RedisClient) redis.getRequiredNativeClient();
+    this.uri = RedisEndpoint.uriOf(redis);
+    uri.setTimeout(cfg.redisTimeout().multipliedBy(4));
     // At start-up wait briefly for Redis so the first requests already share buckets; an absent
     // Redis fails fast on loopback and the instance starts on local buckets.
     try {
@@ -99,7 +101,7 @@ public class RateLimiter implements DisposableBean {
     AsyncProxyManager<byte[]> proxies = shared;
     if (proxies == null || !connection.isOpen()) {
       if (proxies != null) {
-        degradedOnce(new IllegalStateException("connection to " + cfg.redisUrl() + " closed"));
+        degradedOnce(new IllegalStateException("connection to " + uri.toString() + " closed"));
       }
       connect();
       return locally(fullKey, perWindow);
@@ -236,8 +238,6 @@ public class RateLimiter implements DisposableBean {
       connecting.set(false);
       return CompletableFuture.completedFuture(null);
     }
-    RedisURI uri = RedisURI.create(cfg.redisUrl());
-    uri.setTimeout(cfg.redisTimeout().multipliedBy(4));
     return client
         .connectAsync(RedisCodec.of(ByteArrayCodec.INSTANCE, ByteArrayCodec.INSTANCE), uri)
         .toCompletableFuture()
@@ -271,6 +271,5 @@ public class RateLimiter implements DisposableBean {
     if (c != null) {
       c.close();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
   }
 }

@@ -61,7 +61,6 @@ public record SecurityProperties(
    */
   public record RateLimit(
       @DefaultValue("true") boolean enabled,
-      @DefaultValue("redis://127.0.0.1:6379") String redisUrl,
       @DefaultValue("rl:local") String keyPrefix,
       @DefaultValue("1m") Duration window,
       @DefaultValue("60") long anonymous,

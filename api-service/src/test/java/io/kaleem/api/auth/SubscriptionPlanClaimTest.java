@@ -29,6 +29,7 @@ class SubscriptionPlanClaimTest {
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
+  @Autowired io.kaleem.api.cache.TwoLevelCache cache;
 
   WebTestClient.ResponseSpec post(String path, Object body) {
     return http.post()
@@ -73,7 +74,23 @@ class SubscriptionPlanClaimTest {
         mongo
             .findAndModify(
                 new Query(Criteria.where("code").is(code)),
-                new Update().setOnInsert("code", code).setOnInsert("active", true),
+                // A whole plan document: the API reads plans as the Plan record (through its
+                // cache).
+                new Update()
+                    .setOnInsert("code", code)
+                    .setOnInsert("active", true)
+                    .setOnInsert("name", new Document("en", "Plan " + code))
+                    .setOnInsert("price", 1000L)
+                    .setOnInsert("currency", "SAR")
+                    .setOnInsert("interval", "MONTHLY")
+                    .setOnInsert(
+                        "limits",
+                        new Document("products", 100)
+                            .append("requestsPerMinute", 100)
+                            .append("staff", 5))
+                    .setOnInsert("searchTerms", java.util.List.of(code))
+                    .setOnInsert("createdAt", new java.util.Date())
+                    .setOnInsert("updatedAt", new java.util.Date()),
                 FindAndModifyOptions.options().upsert(true).returnNew(true),
                 Document.class,
                 "plans")
@@ -95,6 +112,8 @@ class SubscriptionPlanClaimTest {
                         .append("autoRenew", true)),
             "merchants")
         .block();
+    // Written behind the API's back: evict the cached profile as the API's own writes do.
+    cache.evictKey("merchant:" + merchantId).block();
   }
 
   @Test

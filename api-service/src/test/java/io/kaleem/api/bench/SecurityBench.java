@@ -612,7 +612,6 @@ public final class SecurityBench {
                 p.cors(),
                 new SecurityProperties.RateLimit(
                     r.enabled(),
-                    r.redisUrl(),
                     r.keyPrefix(),
                     r.window(),
                     r.anonymous(),
@@ -623,7 +622,9 @@ public final class SecurityBench {
                     r.redisTimeout(),
                     0),
                 p.demoUsers(),
-                p.requestTimeout()));
+                p.requestTimeout()),
+            app.getBean(
+                org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class));
     try {
       return rateLimitCheck(exact);
     } finally {

@@ -66,7 +66,7 @@ class RateLimitClusterTest {
                 "--kaleem.security.jwt.dev-key-file=",
                 "--kaleem.security.jwt.jwk-set=" + JWKS,
                 "--kaleem.security.demo-users.enabled=false",
-                "--kaleem.security.rate-limit.redis-url=" + redisUrl,
+                "--spring.data.redis.url=" + redisUrl,
                 "--kaleem.security.rate-limit.key-prefix=" + prefix,
                 "--kaleem.security.rate-limit.plans.tiny=6",
                 "--kaleem.security.rate-limit.plans.mid=100"));

@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Import;
       "kaleem.security.jwt.dev-key-file=",
       "kaleem.security.demo-users.enabled=false",
       "kaleem.security.rate-limit.key-prefix=rl-test:${random.uuid}",
+      "kaleem.cache.key-prefix=kc-test:${random.uuid}",
       "kaleem.security.rate-limit.auth=100000",
       "kaleem.security.rate-limit.anonymous=100000",
       "kaleem.security.rate-limit.plans.free=1000000"

@@ -44,6 +44,29 @@ public final class MetricNames {
   /** Counter of cache operations: labels operation, result, cache_level. */
   public static final String CACHE_OPERATIONS = "cache_operations_total";
 
+  /** Histogram of loads from the database after both levels missed: label cache_key_prefix. */
+  public static final String CACHE_LOAD_DURATION = "cache_load_duration_seconds";
+
+  /** Gauge of entries in this instance's L1. */
+  public static final String CACHE_L1_ENTRIES = "cache_l1_entries";
+
+  /** Counter of L1 entries evicted for size (not expiry, not invalidation). */
+  public static final String CACHE_L1_EVICTIONS = "cache_l1_evictions_total";
+
+  /** Counter of warming runs: label result (completed, cut, skipped, failed). */
+  public static final String CACHE_WARMING_RUNS = "cache_warming_runs_total";
+
+  /** Histogram of warming run durations: label result. */
+  public static final String CACHE_WARMING_DURATION = "cache_warming_duration_seconds";
+
+  /** Counter of entries loaded by warming runs. */
+  public static final String CACHE_WARMING_KEYS = "cache_warming_keys_total";
+
+  /** Values of {@link #LABEL_CACHE_LEVEL}. */
+  public static final String CACHE_LEVEL_L1 = "l1";
+
+  public static final String CACHE_LEVEL_L2 = "l2";
+
   // ---- Realtime (owned by the realtime feature) ----
   /** Gauge of open WebSocket sessions: labels gateway, authenticated. */
   public static final String WEBSOCKET_CONNECTIONS_ACTIVE = "websocket_connections_active";

@@ -1,0 +1,148 @@
+package io.kaleem.api.cache;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializationContext;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The cache's Redis calls (Spring Data Redis's reactive template on the API's one Lettuce client),
+ * each bounded by {@code kaleem.cache.l2.timeout} and behind one circuit breaker: after half of the
+ * recent calls failed or were slow, calls fail at once for {@code l2.breaker-wait}, then a few
+ * probes decide whether Redis is back. Callers treat every failure as "L2 has nothing": a read goes
+ * on to the database, a fill is dropped, so a sick Redis costs a request at most one timeout and,
+ * once the breaker is open, nothing.
+ */
+final class RedisL2 {
+
+  private static final RedisScript<Long> DELETE_IF_OWNED =
+      RedisScript.of(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
+              + " return 0",
+          Long.class);
+
+  private final ReactiveRedisTemplate<String, byte[]> redis;
+  private final Duration timeout;
+  private final Duration writeTimeout;
+  private final CircuitBreaker breaker;
+
+  RedisL2(ReactiveRedisConnectionFactory factory, CacheProperties.L2 cfg) {
+    this.redis =
+        new ReactiveRedisTemplate<>(
+            factory,
+            RedisSerializationContext.<String, byte[]>newSerializationContext(
+                    RedisSerializer.string())
+                .value(RedisSerializer.byteArray())
+                .build());
+    this.timeout = cfg.timeout();
+    this.writeTimeout = cfg.invalidationTimeout();
+    this.breaker =
+        CircuitBreaker.of(
+            "cache-redis",
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .slowCallDurationThreshold(cfg.timeout())
+                .slowCallRateThreshold(50)
+                .waitDurationInOpenState(cfg.breakerWait())
+                .permittedNumberOfCallsInHalfOpenState(3)
+                .build());
+  }
+
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /** Whether calls currently go to Redis (breaker closed or probing). */
+  boolean available() {
+    return breaker.getState() != CircuitBreaker.State.OPEN
+        && breaker.getState() != CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  private <T> Mono<T> guarded(Mono<T> call, Duration limit) {
+    return call.timeout(limit).transformDeferred(CircuitBreakerOperator.of(breaker));
+  }
+
+  Mono<byte[]> get(String key) {
+    return guarded(redis.opsForValue().get(key), timeout);
+  }
+
+  /**
+   * Stores a value unless the key holds one or a writer's fence: a late fill never wins. Fills run
+   * after the answer, so they may wait longer than reads.
+   */
+  Mono<Boolean> fill(String key, byte[] value, Duration ttl) {
+    return guarded(redis.opsForValue().setIfAbsent(key, value, ttl), writeTimeout);
+  }
+
+  /**
+   * Replaces whatever the key holds with a short-lived fence (see {@link #fill}). Invalidations
+   * (fence, generation, publish) do not ask the breaker: a write must reach Redis whenever Redis
+   * can take it, and waits at most {@code l2.invalidation-timeout}; a command on a lost connection
+   * fails at once.
+   */
+  Mono<Boolean> fence(String key, Duration guard) {
+    return redis.opsForValue().set(key, ValueCodec.FENCE, guard).timeout(writeTimeout);
+  }
+
+  Mono<Long> increment(String key) {
+    return redis.opsForValue().increment(key).timeout(writeTimeout);
+  }
+
+  Mono<Long> readLong(String key) {
+    return get(key).map(b -> Long.parseLong(new String(b, StandardCharsets.US_ASCII)));
+  }
+
+  Mono<Long> publish(String channel, String message) {
+    return redis
+        .convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8))
+        .timeout(writeTimeout);
+  }
+
+  /** Takes a lease: true when this caller holds it now. */
+  Mono<Boolean> lease(String key, String owner, Duration ttl) {
+    return guarded(
+        redis.opsForValue().setIfAbsent(key, owner.getBytes(StandardCharsets.UTF_8), ttl), timeout);
+  }
+
+  Mono<Boolean> release(String key, String owner) {
+    return guarded(
+            redis
+                .execute(
+                    DELETE_IF_OWNED, List.of(key), List.of(owner.getBytes(StandardCharsets.UTF_8)))
+                .next(),
+            timeout)
+        .map(n -> n != null && n > 0);
+  }
+
+  /**
+   * Deletes every key matching {@code pattern} (a literal prefix and a trailing {@code *}), by SCAN
+   * in batches: never KEYS, which would stop Redis for the whole keyspace.
+   */
+  Mono<Long> deleteMatching(String pattern, Duration limit) {
+    Flux<Long> deleted =
+        redis
+            .scan(ScanOptions.scanOptions().match(pattern).count(500).build())
+            .buffer(500)
+            .concatMap(keys -> redis.unlink(keys.toArray(String[]::new)));
+    return guarded(deleted.reduce(0L, Long::sum), limit);
+  }
+
+  /** Keys and bytes of the tenant's cache in Redis, for the admin stats. */
+  Mono<Long> count(String pattern, Duration limit) {
+    return guarded(
+        redis.scan(ScanOptions.scanOptions().match(pattern).count(1000).build()).count(), limit);
+  }
+}

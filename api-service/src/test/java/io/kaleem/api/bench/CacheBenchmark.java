@@ -1,0 +1,391 @@
+package io.kaleem.api.bench;
+
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.kaleem.api.KaleemApiApplication;
+import io.kaleem.api.cache.CacheBenchAccess;
+import io.kaleem.api.cache.TwoLevelCache;
+import io.kaleem.api.products.ProductService;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.types.ObjectId;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code bench/cache.bench.sh}: the two-level cache measured side by side in one run, on one
+ * in-process MongoDB-wire server and the real Redis. (1) Zipf (s = 1.0) reads of product by id
+ * through the service, cache on vs off: database queries counted by a driver command listener,
+ * L1/L2 hit ratios from the cache's own counters. (2) HTTP with wrk: the product route on an
+ * instance with the cache, the same route on an instance without it, and that first instance's
+ * liveness route, one after another. (3) Per-read latency of an L1 hit, an L2 hit and a miss.
+ * Prints a table and writes it to bench/results/. Nothing is asserted.
+ */
+public final class CacheBenchmark {
+
+  /** Counts find commands on products, whatever their shape. */
+  static final class Finds implements CommandListener {
+    static final AtomicLong PRODUCTS = new AtomicLong();
+
+    @Override
+    public void commandStarted(CommandStartedEvent e) {
+      if (e.getCommandName().equals("find")
+          && "products".equals(e.getCommand().getString("find").getValue())) {
+        PRODUCTS.incrementAndGet();
+      }
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Counting {
+    @Bean
+    MongoClientSettingsBuilderCustomizer countFinds() {
+      return b -> b.addCommandListener(new Finds());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path results = Path.of(args.length > 0 ? args[0] : "bench/results");
+    int products = Integer.getInteger("bench.products", 20_000);
+    int reads = Integer.getInteger("bench.reads", 1_000_000);
+    int uncachedReads = Integer.getInteger("bench.uncachedReads", 20_000);
+    int seconds = Integer.getInteger("bench.seconds", 10);
+    int l1Size = Integer.getInteger("bench.l1", 2_000);
+
+    MongoServer mongo = new MongoServer(new MemoryBackend());
+    String uri = "mongodb://127.0.0.1:" + mongo.bind().getPort();
+    String db = "cache-bench";
+    String prefix = "kc-bench:" + UUID.randomUUID();
+    List<String> out = new ArrayList<>();
+    List<ConfigurableApplicationContext> apps = new ArrayList<>();
+    try {
+      ConfigurableApplicationContext cached =
+          start(uri, db, prefix, "kaleem.cache.l1.max-size=" + l1Size);
+      apps.add(cached);
+      ConfigurableApplicationContext uncached =
+          start(uri, db, prefix + "-off", "kaleem.cache.enabled=false");
+      apps.add(uncached);
+
+      String merchant = new ObjectId().toHexString();
+      List<String> ids = seed(uri, db, merchant, products);
+      int[] zipf = zipf(products, reads, new Random(7));
+
+      // (1) Database queries with vs without the cache, Zipf reads through the service.
+      ProductService on = cached.getBean(ProductService.class);
+      ProductService off = uncached.getBean(ProductService.class);
+      long before = Finds.PRODUCTS.get();
+      long t0 = System.nanoTime();
+      drive(off, merchant, ids, zipf, uncachedReads);
+      double offSec = (System.nanoTime() - t0) / 1e9;
+      long offQueries = Finds.PRODUCTS.get() - before;
+
+      before = Finds.PRODUCTS.get();
+      t0 = System.nanoTime();
+      drive(on, merchant, ids, zipf, reads);
+      double onSec = (System.nanoTime() - t0) / 1e9;
+      long onQueries = Finds.PRODUCTS.get() - before;
+      var stats = cached.getBean(TwoLevelCache.class).stats();
+      long l1 = stats.hits().getOrDefault("l1", Map.of()).getOrDefault("product", 0L);
+      long l2 = stats.hits().getOrDefault("l2", Map.of()).getOrDefault("product", 0L);
+      long miss = stats.misses().getOrDefault("product", 0L);
+      double offPer1k = 1000.0 * offQueries / uncachedReads;
+      double onPer1k = 1000.0 * onQueries / reads;
+      out.add("## Zipf reads (s = 1.0) of product by id through the service, 32 in flight");
+      out.add("");
+      out.add(
+          "Scaled down from the issue's 100k products / 1M requests to "
+              + products
+              + " products / "
+              + reads
+              + " cached reads (and "
+              + uncachedReads
+              + " uncached reads: without the cache every read is one query, so more of them"
+              + " only take longer). L1 holds "
+              + l1Size
+              + " entries, so the Zipf tail goes to L2.");
+      out.add("");
+      out.add("| | reads | product queries | queries per 1k reads | reads/s |");
+      out.add("|---|---:|---:|---:|---:|");
+      out.add(row("cache off", uncachedReads, offQueries, offPer1k, uncachedReads / offSec));
+      out.add(row("cache on", reads, onQueries, onPer1k, reads / onSec));
+      out.add("");
+      out.add(
+          String.format(
+              "Database queries: **%.1f %% fewer** with the cache. Hit ratios: L1 %.1f %%, L2 %.1f"
+                  + " %%, miss %.1f %% (of %d reads).",
+              100.0 * (1 - onPer1k / offPer1k),
+              100.0 * l1 / reads,
+              100.0 * l2 / reads,
+              100.0 * miss / reads,
+              reads));
+      out.add("");
+
+      // (2) HTTP: cached route, uncached route, liveness, with wrk, one after another.
+      String token = adminToken(cached);
+      Path paths = Files.createTempFile("zipf-paths", ".lua");
+      writeWrkScript(paths, merchant, ids, zipf, token);
+      int onPort = port(cached);
+      int offPort = port(uncached);
+      // Warm both JITs and the cache the same way before measuring.
+      wrk(paths, onPort, 3);
+      wrk(paths, offPort, 3);
+      double[] c = wrk(paths, onPort, seconds);
+      double[] u = wrk(paths, offPort, seconds);
+      Path liveness = Files.createTempFile("liveness", ".lua");
+      Files.writeString(
+          liveness,
+          "request = function() return wrk.format('GET', '/api/health/liveness') end\n" + DONE);
+      double[] l = wrk(liveness, onPort, seconds);
+      out.add("## HTTP on loopback, wrk -t1 -c32, " + seconds + " s each, Zipf product ids");
+      out.add("");
+      out.add("| route | req/s | P50 ms | P95 ms | P99 ms | non-2xx | wrk timeouts (> 2 s) |");
+      out.add("|---|---:|---:|---:|---:|---:|---:|");
+      out.add(http("GET /api/v1/merchants/{m}/products/{id}, cache on", c));
+      out.add(http("GET /api/v1/merchants/{m}/products/{id}, cache off", u));
+      out.add(http("GET /api/health/liveness (cache-on instance)", l));
+      out.add("");
+      out.add(
+          String.format(
+              "Cached vs uncached: **%.1fx** req/s; cached vs liveness: **%.0f %%**.",
+              c[0] / u[0], 100 * c[0] / l[0]));
+      out.add("");
+
+      // (3) Per-read latency through TwoLevelCache, in process.
+      TwoLevelCache cache = cached.getBean(TwoLevelCache.class);
+      String hot = ids.get(0);
+      String key = "product:" + merchant + ":" + hot;
+      double[] l1Hit = latencies(200_000, () -> on.get(merchant, hot).block(), () -> {});
+      double[] l2Hit =
+          latencies(
+              20_000,
+              () -> on.get(merchant, hot).block(),
+              () -> CacheBenchAccess.forgetLocally(cache, key));
+      double[] missLat =
+          latencies(
+              5_000,
+              () -> on.get(merchant, hot).block(),
+              () -> {
+                CacheBenchAccess.forgetLocally(cache, key);
+                cache.evictKey(key).block();
+              });
+      out.add("## One read through the cache, in process (nanoTime per call, after warm-up)");
+      out.add("");
+      out.add("| read | P50 µs | P99 µs | P99.9 µs |");
+      out.add("|---|---:|---:|---:|");
+      out.add(lat("L1 hit", l1Hit));
+      out.add(lat("L2 hit (Redis GET + Smile decode)", l2Hit));
+      out.add(lat("miss (fenced L2 GET + MongoDB find + encode)", missLat));
+      out.add("");
+      out.add(
+          "These are `System.nanoTime` percentiles over a loop on one thread, not JMH: a first"
+              + " reading, not a rigorous micro-benchmark.");
+    } finally {
+      for (var app : apps) {
+        app.close();
+      }
+      mongo.shutdownNow();
+    }
+    String table = String.join("\n", out) + "\n";
+    System.out.println(table);
+    Files.createDirectories(results);
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String doc =
+        "# Cache benchmark "
+            + stamp
+            + "\n\nEmbedded MongoDB-wire server (in memory), real Redis on 127.0.0.1:6379,"
+            + " both instances in one JVM on this 2-core shared machine (load average at the"
+            + " start: "
+            + loadAverage()
+            + ").\n\n"
+            + table;
+    Files.writeString(results.resolve("cache-" + stamp + ".md"), doc);
+    Files.writeString(results.resolve("cache-latest.md"), doc);
+    System.exit(0);
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  static ConfigurableApplicationContext start(String uri, String db, String prefix, String extra) {
+    String[] args = {
+      "--server.port=0",
+      "--spring.mongodb.uri=" + uri,
+      "--spring.mongodb.database=" + db,
+      "--kaleem.security.jwt.dev-key-file=",
+      "--kaleem.security.jwt.jwk-set=" + ApiBenchmark.JWKS,
+      "--kaleem.security.demo-users.enabled=false",
+      "--kaleem.security.rate-limit.key-prefix=rl-" + prefix,
+      "--kaleem.security.rate-limit.plans.platform=1000000000",
+      "--kaleem.cache.key-prefix=" + prefix,
+      "--kaleem.cache.warming.at-startup=false",
+      "--logging.level.root=WARN",
+      "--" + extra
+    };
+    return new SpringApplicationBuilder(KaleemApiApplication.class, Counting.class).run(args);
+  }
+
+  static int port(ConfigurableApplicationContext app) {
+    return ((WebServerApplicationContext) app).getWebServer().getPort();
+  }
+
+  static String adminToken(ConfigurableApplicationContext app) {
+    return ApiBenchmark.mint();
+  }
+
+  static List<String> seed(String uri, String db, String merchant, int n) {
+    try (MongoClient client = MongoClients.create(uri)) {
+      ApiBenchmark.seed(
+          client.getDatabase(db).getCollection("products"), new ObjectId(merchant), n);
+      List<String> ids = new ArrayList<>(n);
+      Flux.from(
+              client
+                  .getDatabase(db)
+                  .getCollection("products")
+                  .find(new org.bson.Document("merchantId", merchant))
+                  .projection(new org.bson.Document("_id", 1)))
+          .map(d -> d.getObjectId("_id").toHexString())
+          .toIterable()
+          .forEach(ids::add);
+      return ids;
+    }
+  }
+
+  /** {@code count} ranks in [0, n) drawn from Zipf(s = 1.0) by inverse CDF. */
+  static int[] zipf(int n, int count, Random random) {
+    double[] cdf = new double[n];
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += 1.0 / (i + 1);
+      cdf[i] = sum;
+    }
+    int[] out = new int[count];
+    for (int i = 0; i < count; i++) {
+      double u = random.nextDouble() * sum;
+      int k = Arrays.binarySearch(cdf, u);
+      out[i] = k >= 0 ? k : -k - 1;
+    }
+    return out;
+  }
+
+  static void drive(ProductService service, String merchant, List<String> ids, int[] zipf, int n) {
+    Flux.range(0, n)
+        .flatMap(
+            i ->
+                service
+                    .get(merchant, ids.get(zipf[i % zipf.length]))
+                    .timeout(java.time.Duration.ofSeconds(30))
+                    .onErrorResume(e -> Mono.empty()),
+            32)
+        .blockLast();
+  }
+
+  static final String DONE =
+      "done = function(summary, latency, requests)\n"
+          + "  io.write(string.format('RESULT %d %d %d %d %d %d %d\\n', summary.requests,"
+          + " summary.duration, latency:percentile(50), latency:percentile(95),"
+          + " latency:percentile(99), summary.errors.status, summary.errors.timeout))\n"
+          + "end\n";
+
+  static void writeWrkScript(Path file, String merchant, List<String> ids, int[] zipf, String token)
+      throws Exception {
+    StringBuilder lua = new StringBuilder("local paths = {\n");
+    for (int i = 0; i < 20_000; i++) {
+      lua.append("'/api/v1/merchants/")
+          .append(merchant)
+          .append("/products/")
+          .append(ids.get(zipf[i]))
+          .append("',\n");
+    }
+    lua.append("}\nlocal i = 0\n")
+        .append("wrk.headers['Authorization'] = 'Bearer ")
+        .append(token)
+        .append("'\n")
+        .append("request = function()\n  i = i % #paths + 1\n")
+        .append("  return wrk.format('GET', paths[i])\nend\n")
+        .append(DONE);
+    Files.writeString(file, lua.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** req/s, P50, P95, P99 (ms), errors. */
+  static double[] wrk(Path script, int port, int seconds) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "wrk",
+                "-t1",
+                "-c32",
+                "-d" + seconds + "s",
+                "-s",
+                script.toString(),
+                "http://127.0.0.1:" + port)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    String line =
+        output
+            .lines()
+            .filter(s -> s.startsWith("RESULT "))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("wrk said: " + output));
+    long[] v =
+        Arrays.stream(line.substring(7).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+    return new double[] {
+      v[0] / (v[1] / 1e6), v[2] / 1000.0, v[3] / 1000.0, v[4] / 1000.0, v[5], v[6]
+    };
+  }
+
+  static double[] latencies(int n, Runnable call, Runnable before) {
+    for (int i = 0; i < Math.min(n, 5_000); i++) {
+      before.run();
+      call.run();
+    }
+    long[] t = new long[n];
+    for (int i = 0; i < n; i++) {
+      before.run();
+      long s = System.nanoTime();
+      call.run();
+      t[i] = System.nanoTime() - s;
+    }
+    Arrays.sort(t);
+    return new double[] {t[n / 2] / 1e3, t[(int) (n * 0.99)] / 1e3, t[(int) (n * 0.999)] / 1e3};
+  }
+
+  static String row(String name, long reads, long queries, double per1k, double rate) {
+    return String.format("| %s | %d | %d | %.1f | %.0f |", name, reads, queries, per1k, rate);
+  }
+
+  static String http(String name, double[] r) {
+    return String.format(
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |",
+        name, r[0], r[1], r[2], r[3], r[4], r[5]);
+  }
+
+  static String lat(String name, double[] r) {
+    return String.format("| %s | %.1f | %.1f | %.1f |", name, r[0], r[1], r[2]);
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Two-level cache benchmark (see CacheBenchmark): Zipf reads with the cache on vs off (database
+# queries, hit ratios), HTTP req/s and P50/P95/P99 for the cached route, the uncached route and
+# liveness with wrk, and per-read latency of L1 hits, L2 hits and misses.
+# Needs Redis on 127.0.0.1:6379 and wrk (apt-get install wrk). BENCH_PRODUCTS (default 20000),
+# BENCH_READS (default 1000000) and BENCH_SECONDS (default 10) resize it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+MVN="./mvnw -B -ntp -q"
+# Builds from this checkout (crds included) without installing anything into ~/.m2.
+$MVN -pl api-service -am test-compile dependency:build-classpath -Djacoco.skip=true \
+  -Dspotless.check.skip=true -Dmdep.includeScope=test -Dmdep.outputFile=target/cache-bench.classpath
+CP="api-service/target/test-classes:api-service/target/classes:$(cat api-service/target/cache-bench.classpath)"
+java -Xmx2g -Dbench.products="${BENCH_PRODUCTS:-20000}" -Dbench.reads="${BENCH_READS:-1000000}" \
+  -Dbench.seconds="${BENCH_SECONDS:-10}" \
+  -cp "$CP" io.kaleem.api.bench.CacheBenchmark bench/results
