@@ -111,10 +111,15 @@ final class RedisL2 {
         .timeout(writeTimeout);
   }
 
-  /** Takes a lease: true when this caller holds it now. */
+  /**
+   * Takes a lease: true when this caller holds it now. Leases are off the request path, so they
+   * wait as long as a write does: a SET that times out may still have landed, and its caller must
+   * then leave the tick, so a read-sized timeout would turn a busy Redis into a skipped tick.
+   */
   Mono<Boolean> lease(String key, String owner, Duration ttl) {
     return guarded(
-        redis.opsForValue().setIfAbsent(key, owner.getBytes(StandardCharsets.UTF_8), ttl), timeout);
+        redis.opsForValue().setIfAbsent(key, owner.getBytes(StandardCharsets.UTF_8), ttl),
+        writeTimeout);
   }
 
   Mono<Boolean> release(String key, String owner) {
@@ -123,7 +128,7 @@ final class RedisL2 {
                 .execute(
                     DELETE_IF_OWNED, List.of(key), List.of(owner.getBytes(StandardCharsets.UTF_8)))
                 .next(),
-            timeout)
+            writeTimeout)
         .map(n -> n != null && n > 0);
   }
 

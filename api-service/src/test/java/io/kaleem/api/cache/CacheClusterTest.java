@@ -300,15 +300,21 @@ class CacheClusterTest {
         "three ticks seen by both replicas",
         Duration.ofSeconds(60),
         () -> ticksSeenByBoth(wa, wb).size() >= 3);
-    // Each tick's lease goes to one replica; the other skips. (A replica that cannot reach Redis
-    // at all warms its own L1: such runs are not shared and not counted here.)
+    // Each tick's lease goes to one replica at most; the other skips. (A replica that cannot
+    // reach Redis at all warms its own L1: such runs are not shared and not counted here.) The
+    // guarantee is at most one run per tick: a lease answer that comes late counts as taken, so on
+    // a saturated machine a tick may pass with two skips, but never with two runs.
     var ticks = ticksSeenByBoth(wa, wb);
     for (var tick : ticks.entrySet()) {
       assertThat(tick.getValue())
           .as("shared results of tick %s", tick.getKey())
-          .containsOnlyOnce("completed")
-          .contains("skipped");
+          .contains("skipped")
+          .filteredOn("completed"::equals)
+          .hasSizeLessThanOrEqualTo(1);
     }
+    assertThat(ticks.values())
+        .as("some tick was warmed by exactly one replica")
+        .anySatisfy(r -> assertThat(r).containsOnlyOnce("completed"));
   }
 
   static Map<java.time.Instant, List<String>> ticksSeenByBoth(CacheWarmer a, CacheWarmer b) {

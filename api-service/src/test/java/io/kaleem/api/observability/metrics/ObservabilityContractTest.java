@@ -64,8 +64,7 @@ class ObservabilityContractTest {
 
   /**
    * Series reserved in {@link MetricNames} whose exporter lands with another change: the realtime
-   * gateway. Remove a name here when its branch
-   * is merged; the test then proves its queries too.
+   * gateway. Remove a name here when its branch is merged; the test then proves its queries too.
    */
   static final Set<String> PENDING = Set.of(MetricNames.WEBSOCKET_CONNECTIONS_ACTIVE);
 
