@@ -52,6 +52,11 @@ public final class OperatorHarness implements AutoCloseable {
   public final KaleemOperator operator;
 
   private OperatorHarness(OperatorSettings settings, boolean startMongo) throws IOException {
+    this(settings, startMongo, OperatorOptions.defaults());
+  }
+
+  private OperatorHarness(OperatorSettings settings, boolean startMongo, OperatorOptions options)
+      throws IOException {
     server =
         new KubernetesMockServer(
             new Context(),
@@ -72,7 +77,7 @@ public final class OperatorHarness implements AutoCloseable {
       mongo = new MongoServer(new MemoryBackend());
       mongoUri = mongo.bindAndGetConnectionString();
     }
-    operator = new KaleemOperator(client, settings);
+    operator = new KaleemOperator(client, settings, options, false);
     operator.start();
   }
 
@@ -83,6 +88,10 @@ public final class OperatorHarness implements AutoCloseable {
   public static OperatorHarness start(OperatorSettings settings, boolean startMongo)
       throws IOException {
     return new OperatorHarness(settings, startMongo);
+  }
+
+  public static OperatorHarness start(OperatorOptions options) throws IOException {
+    return new OperatorHarness(testSettings(), true, options);
   }
 
   public static OperatorSettings testSettings() {

@@ -1,11 +1,11 @@
 package io.kaleem.crds.metrics;
 
 /**
- * Every Prometheus series name and label key that more than one part of the platform uses: the
- * API exports them, the operator's PrometheusRule and rollout analysis query them, and the
- * dashboards and alert files under {@code observability/} are checked against them. Names are the
- * seed system's (see {@code shared/seed/README.md}); a name is added here before any module uses
- * it, so a query can never ask for a series nobody exports.
+ * Every Prometheus series name and label key that more than one part of the platform uses: the API
+ * exports them, the operator's PrometheusRule and rollout analysis query them, and the dashboards
+ * and alert files under {@code observability/} are checked against them. Names are the seed
+ * system's (see {@code shared/seed/README.md}); a name is added here before any module uses it, so
+ * a query can never ask for a series nobody exports.
  *
  * <p>Base names are given without the {@code _bucket}/{@code _count}/{@code _sum} suffixes
  * Prometheus adds to a histogram; {@link #bucket}, {@link #count} and {@link #sum} build them.
@@ -67,6 +67,12 @@ public final class MetricNames {
   public static final String LABEL_NAMESPACE = "namespace";
 
   public static final String LABEL_TENANT = "tenant";
+
+  /**
+   * Target label the scrape copies from the pod label {@code kaleem.io/revision}: rollout analysis
+   * selects one revision's pods with it.
+   */
+  public static final String LABEL_REVISION = "revision";
 
   /** Values of {@link #LABEL_STATE} on {@link #MONGODB_CONNECTIONS}. */
   public static final String STATE_ACTIVE = "active";
