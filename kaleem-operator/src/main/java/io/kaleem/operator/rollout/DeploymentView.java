@@ -30,11 +30,43 @@ public record DeploymentView(
     int updated,
     int ready,
     int available,
+    int revisionReady,
     boolean availableCondition,
     Optional<String> deadlineExceeded) {
 
   public static final DeploymentView ABSENT =
-      new DeploymentView(false, false, 0, 0, 0, 0, 0, false, Optional.empty());
+      new DeploymentView(false, false, 0, 0, 0, 0, 0, 0, false, Optional.empty());
+
+  /**
+   * The view with the ready pods of the revision counted: readiness of the revision's own pods is
+   * progress, an old pod flapping back to ready is not (the deployment controller counts the new
+   * ReplicaSet's pods only).
+   */
+  public static DeploymentView of(
+      Deployment d, String revision, java.util.List<io.fabric8.kubernetes.api.model.Pod> pods) {
+    DeploymentView v = of(d, revision);
+    int ready = 0;
+    for (var p : pods) {
+      if (p.getMetadata().getDeletionTimestamp() == null
+          && p.getStatus() != null
+          && p.getStatus().getConditions() != null
+          && p.getStatus().getConditions().stream()
+              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+        ready++;
+      }
+    }
+    return new DeploymentView(
+        v.running,
+        v.observed,
+        v.desired,
+        v.replicas,
+        v.updated,
+        v.ready,
+        v.available,
+        ready,
+        v.availableCondition,
+        v.deadlineExceeded);
+  }
 
   public static DeploymentView of(Deployment d, String revision) {
     if (d == null || d.getSpec() == null || d.getSpec().getTemplate() == null) {
@@ -51,7 +83,7 @@ public record DeploymentView(
             && s.getObservedGeneration() != null
             && (generation == null || s.getObservedGeneration() >= generation);
     if (!observed) {
-      return new DeploymentView(running, false, 0, 0, 0, 0, 0, false, Optional.empty());
+      return new DeploymentView(running, false, 0, 0, 0, 0, 0, 0, false, Optional.empty());
     }
     int desired =
         d.getSpec().getReplicas() != null ? d.getSpec().getReplicas() : n(s.getReplicas());
@@ -77,6 +109,7 @@ public record DeploymentView(
         n(s.getUpdatedReplicas()),
         n(s.getReadyReplicas()),
         n(s.getAvailableReplicas()),
+        0,
         availableCondition,
         deadline);
   }
@@ -88,13 +121,13 @@ public record DeploymentView(
 
   /** The counts progress is measured on. */
   public String mark() {
-    return desired + "/" + updated + "/" + ready + "/" + available;
+    return desired + "/" + updated + "/" + revisionReady;
   }
 
   /**
    * Whether going from {@code before} (a {@link #mark()}, or null) to this view is progress in the
-   * deployment controller's sense: the desired count changed (a scale is new work), or a replica
-   * was updated, became ready or became available.
+   * deployment controller's sense: the desired count changed (a scale is new work), or a replica of
+   * the revision was created or became ready.
    */
   public boolean progressSince(String before) {
     if (!observed) {
@@ -104,13 +137,12 @@ public record DeploymentView(
       return true;
     }
     String[] p = before.split("/");
-    if (p.length != 4) {
+    if (p.length != 3) {
       return true;
     }
     return desired != Integer.parseInt(p[0])
         || updated > Integer.parseInt(p[1])
-        || ready > Integer.parseInt(p[2])
-        || available > Integer.parseInt(p[3]);
+        || revisionReady > Integer.parseInt(p[2]);
   }
 
   private static int n(Integer i) {

@@ -214,7 +214,7 @@ public final class RolloutDecision {
           rollback ? Phase.RolledBack : null);
     }
 
-    DeploymentView v = DeploymentView.of(in.deployment(), rev);
+    DeploymentView v = DeploymentView.of(in.deployment(), rev, in.pods());
     Verdict available =
         v.complete() || (v.observed() && v.availableCondition())
             ? Verdict.ok(

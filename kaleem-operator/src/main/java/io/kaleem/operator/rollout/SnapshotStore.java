@@ -90,7 +90,12 @@ public class SnapshotStore {
             .inNamespace(t.getMetadata().getNamespace())
             .withName(name)
             .get();
-    if (cr == null || !(cr.getData() instanceof Map<?, ?> data)) {
+    if (cr == null || cr.getData() == null) {
+      return null;
+    }
+    // data is free-form (RawExtension): read it back through JSON, whatever type it arrived as.
+    Map<?, ?> data = Serialization.unmarshal(Serialization.asJson(cr.getData()), Map.class);
+    if (data.get(DATA_TEMPLATE) == null || data.get(DATA_CONFIG) == null) {
       return null;
     }
     PodTemplateSpec template =
