@@ -227,7 +227,13 @@ public class TenantReconciler
     if (!rolloutJson(before).equals(rolloutJson(st))) {
       KaleemTenantStatus persisted = copyStatus(st);
       persisted.conditions = before.conditions;
-      persisted.phase = before.phase;
+      // The phase moves with the decision, so a reader never sees a new revision under "Ready".
+      persisted.phase =
+          dec.phase() != null
+              ? dec.phase()
+              : java.util.Objects.equals(before.currentRevision, st.currentRevision)
+                  ? before.phase
+                  : st.lastGoodRevision == null ? Phase.Provisioning : Phase.Progressing;
       persisted.observedGeneration = before.observedGeneration;
       t =
           PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
@@ -254,9 +260,14 @@ public class TenantReconciler
         applyBlueGreen(t, spec, st, running, active, preview);
       } else {
         applyWorkload(t, spec, running);
-        if (preview != null) {
+        if (preview != null
+            && (preview.getSpec().getReplicas() == null || preview.getSpec().getReplicas() > 0)) {
+          // Left from BlueGreen: scaled away, not deleted (the operator never deletes workloads).
           report(
-              t, "Deployment", BlueGreenResources.previewName(t), applier.deleteIfPresent(preview));
+              t,
+              "Deployment",
+              BlueGreenResources.previewName(t) + " (scaled to 0)",
+              applier.apply(t, BlueGreenResources.scaledDown(stripped(preview))));
         }
       }
     }

@@ -61,7 +61,14 @@ class ManifestsTest {
             "poddisruptionbudgets:update",
             "prometheusrules:update",
             "pods:list",
+            "controllerrevisions:get",
+            "controllerrevisions:create",
             "events:create")
-        .doesNotContain("secrets:update", "secrets:delete", "deployments:delete", "*:*");
+        .doesNotContain(
+            "secrets:update",
+            "secrets:delete",
+            "deployments:delete",
+            "controllerrevisions:update",
+            "*:*");
   }
 }

@@ -166,15 +166,24 @@ public final class OperatorHarness implements AutoCloseable {
     return tenants().inNamespace(NS).withName(name).get();
   }
 
+  /** Edits the spec as kubectl edit does: on a conflict (the operator wrote status), again. */
   public KaleemTenant editSpec(String name, java.util.function.Consumer<KaleemTenantSpec> change) {
-    return tenants()
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            t -> {
-              change.accept(t.getSpec());
-              return t;
-            });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tenants()
+            .inNamespace(NS)
+            .withName(name)
+            .edit(
+                t -> {
+                  change.accept(t.getSpec());
+                  return t;
+                });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   public KaleemTenant await(String name, Predicate<KaleemTenant> condition) {

@@ -551,7 +551,10 @@ public final class RolloutDecision {
     st.healthySince = null;
     st.rollingBack = rollback ? Boolean.TRUE : null;
     st.restartBaseline = new LinkedHashMap<>();
-    st.analysis = null;
+    if (!rollback) {
+      // A rollback keeps the analysis that failed the revision: it is the reason on record.
+      st.analysis = null;
+    }
   }
 
   private static void clearFailure(KaleemTenantStatus st) {

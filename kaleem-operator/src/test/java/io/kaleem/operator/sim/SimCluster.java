@@ -134,10 +134,14 @@ public final class SimCluster implements AutoCloseable {
   }
 
   public void startOperator(OperatorOptions o) throws IOException {
+    startOperator(o, settings());
+  }
+
+  public void startOperator(OperatorOptions o, OperatorSettings settings) throws IOException {
     this.options = o.withClock(clock);
     Config c = new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build();
     operatorClient = new KubernetesClientBuilder().withConfig(c).build();
-    operator = new KaleemOperator(operatorClient, settings(), options, false);
+    operator = new KaleemOperator(operatorClient, settings, options, false);
     operator.start();
   }
 
@@ -213,30 +217,40 @@ public final class SimCluster implements AutoCloseable {
   }
 
   public void editSpec(String name, Consumer<KaleemTenantSpec> change) {
-    client
-        .resources(KaleemTenant.class)
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            t -> {
-              change.accept(t.getSpec());
-              return t;
-            });
+    edit(name, t -> change.accept(t.getSpec()));
   }
 
   public void annotate(String name, String key, String value) {
-    client
-        .resources(KaleemTenant.class)
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            t -> {
-              if (t.getMetadata().getAnnotations() == null) {
-                t.getMetadata().setAnnotations(new HashMap<>());
-              }
-              t.getMetadata().getAnnotations().put(key, value);
-              return t;
-            });
+    edit(
+        name,
+        t -> {
+          if (t.getMetadata().getAnnotations() == null) {
+            t.getMetadata().setAnnotations(new HashMap<>());
+          }
+          t.getMetadata().getAnnotations().put(key, value);
+        });
+  }
+
+  /** As kubectl edit: on a conflict with the operator's status write, read again and retry. */
+  private void edit(String name, Consumer<KaleemTenant> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(KaleemTenant.class)
+            .inNamespace(NS)
+            .withName(name)
+            .edit(
+                t -> {
+                  change.accept(t);
+                  return t;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   public Deployment deployment(String name) {
