@@ -34,6 +34,26 @@ class RollbackTest {
     return h.deployment(tenant).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
   }
 
+  /**
+   * Waits for the operator to start rolling out a revision other than {@code goodRev}, in status
+   * (persisted first) and then in the Deployment's template; returns the tenant.
+   */
+  static KaleemTenant awaitRollout(String name, String goodRev) {
+    KaleemTenant t = h.await(name, x -> !goodRev.equals(x.getStatus().currentRevision));
+    String rev = t.getStatus().currentRevision;
+    h.await(
+        name,
+        x ->
+            rev.equals(
+                h.deployment(name)
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getLabels()
+                    .get("kaleem.io/revision")));
+    return h.get(name);
+  }
+
   /** Onboards a tenant and lets its first revision become the last good one. */
   static KaleemTenant goodFirstRevision(String name) {
     h.createMongoSecret(name + "-mongo", h.mongoUri);
@@ -65,7 +85,7 @@ class RollbackTest {
           s.api.image = "ghcr.io/kaleem/api:2.0.0-broken";
           s.rollout.stabilizationSeconds = 600;
         });
-    KaleemTenant rolling = h.await("gamma", t -> !goodRev.equals(t.getStatus().currentRevision));
+    KaleemTenant rolling = awaitRollout("gamma", goodRev);
     String badRev = rolling.getStatus().currentRevision;
     assertThat(image("gamma")).isEqualTo("ghcr.io/kaleem/api:2.0.0-broken");
     assertThat(rolling.getStatus().phase).isEqualTo(Phase.Progressing);
@@ -109,7 +129,7 @@ class RollbackTest {
     // A spec change after a rollback is a new rollout: the operator does not fight the human.
     h.editSpec("gamma", s -> s.api.image = "ghcr.io/kaleem/api:2.0.1");
     h.await("gamma", phase(Phase.Progressing));
-    assertThat(image("gamma")).isEqualTo("ghcr.io/kaleem/api:2.0.1");
+    h.await("gamma", x -> image("gamma").equals("ghcr.io/kaleem/api:2.0.1"));
   }
 
   @Test
@@ -122,7 +142,7 @@ class RollbackTest {
           s.cache.warming.schedule = "0 0 * * * *";
           s.rollout.stabilizationSeconds = 600;
         });
-    KaleemTenant rolling = h.await("delta", t -> !goodRev.equals(t.getStatus().currentRevision));
+    KaleemTenant rolling = awaitRollout("delta", goodRev);
     String badRev = rolling.getStatus().currentRevision;
     h.client
         .pods()
@@ -184,10 +204,7 @@ class RollbackTest {
           s.api.image = "ghcr.io/kaleem/api:1.2.0";
           s.rollout.stabilizationSeconds = 600;
         });
-    String badRev =
-        h.await("eta", t -> !goodRev.equals(t.getStatus().currentRevision))
-            .getStatus()
-            .currentRevision;
+    String badRev = awaitRollout("eta", goodRev).getStatus().currentRevision;
     // Started 200 s ago, never ready: past the startup probe's 120 s and then readiness's
     // failureThreshold x period (30 s).
     h.client
@@ -247,7 +264,7 @@ class RollbackTest {
           s.rollout.progressDeadlineSeconds = 10;
           s.rollout.stabilizationSeconds = 600;
         });
-    h.await("theta", t -> !goodRev.equals(t.getStatus().currentRevision));
+    awaitRollout("theta", goodRev);
     KaleemTenant rolledBack = h.await("theta", phase(Phase.RolledBack), Duration.ofSeconds(40));
     h.await("theta", x -> image("theta").equals("ghcr.io/kaleem/api:1.0.0"));
     assertThat(rolledBack.getStatus().rollbackHistory.get(0).reason)
@@ -267,7 +284,7 @@ class RollbackTest {
           s.rollout.autoRollback = false;
           s.rollout.stabilizationSeconds = 600;
         });
-    h.await("iota", t -> !goodRev.equals(t.getStatus().currentRevision));
+    awaitRollout("iota", goodRev);
     h.markDeadlineExceeded("iota");
     KaleemTenant t =
         h.await(
@@ -297,7 +314,11 @@ class RollbackTest {
     h.create("eps", spec);
     h.await("eps", t -> h.deployment("eps") != null);
     h.markDeadlineExceeded("eps");
-    KaleemTenant t = h.await("eps", phase(Phase.Failed));
+    KaleemTenant t =
+        h.await(
+            "eps",
+            phase(Phase.Failed)
+                .and(condition(Conditions.ROLLOUT_HEALTHY, "False", "RevisionFailed")));
     assertThat(t).matches(condition(Conditions.ROLLOUT_HEALTHY, "False", "RevisionFailed"));
     assertThat(t.getStatus().rollbackHistory).isEmpty();
     assertThat(h.hasEvent("eps", "RolloutFailed")).isTrue();
