@@ -113,13 +113,32 @@ public class TenantReconciler
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
+    // Pod status (a restart, readiness) is a rollout signal: react to it, not to the next poll.
+    // Pods are owned by ReplicaSets, not by the tenant: map them through their tenant label.
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(
+                    io.fabric8.kubernetes.api.model.Pod.class, KaleemTenant.class)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(
+                    (io.fabric8.kubernetes.api.model.Pod p) ->
+                        p.getMetadata().getLabels() == null
+                                || p.getMetadata().getLabels().get(Labels.TENANT) == null
+                            ? java.util.Set.of()
+                            : java.util.Set.of(
+                                new io.javaoperatorsdk.operator.processing.event.ResourceID(
+                                    p.getMetadata().getLabels().get(Labels.TENANT),
+                                    p.getMetadata().getNamespace())))
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
     // The end of a background index sync.
     IndexSyncEvents indexSync = new IndexSyncEvents();
     indexes.onSyncEnded(indexSync::ended);
     // The end of an analysis measurement (they run on their own executor).
     AnalysisEvents analysed = new AnalysisEvents();
     analyses.onMeasurement(analysed::measured);
-    return List.of(deployments, indexSync, analysed);
+    return List.of(deployments, pods, indexSync, analysed);
   }
 
   @Override

@@ -61,6 +61,7 @@ class ManifestsTest {
             "poddisruptionbudgets:update",
             "prometheusrules:update",
             "pods:list",
+            "pods:watch",
             "controllerrevisions:get",
             "controllerrevisions:create",
             "events:create")

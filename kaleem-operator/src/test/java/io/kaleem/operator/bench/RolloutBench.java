@@ -39,6 +39,8 @@ public final class RolloutBench {
   private RolloutBench() {}
 
   public static void main(String[] args) {
+    // The mock web server logs every request through java.util.logging: not part of the figures.
+    java.util.logging.LogManager.getLogManager().reset();
     try {
       run(args);
       System.exit(0);
