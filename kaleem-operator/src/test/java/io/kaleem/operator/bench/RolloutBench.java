@@ -96,7 +96,7 @@ public final class RolloutBench {
     out.append("# Rollout benchmark\n\n");
     out.append("Run ")
         .append(Instant.now())
-        .append(", load average at start ")
+        .append(", 1-minute load average at the end ")
         .append(Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0])
         .append(", ")
         .append(Runtime.getRuntime().availableProcessors())
@@ -148,49 +148,88 @@ public final class RolloutBench {
               .currentRevision;
       String deployment = blueGreen ? name + "-api-preview" : name + "-api";
       int threshold = spec.rollout.failureThreshold;
-      // Step until the kubelet reports the restart that reaches the threshold: the signal.
-      Instant simSignal = null;
-      long wallSignal = 0;
-      for (int i = 0; i < 1200 && simSignal == null; i++) {
-        sim.step(Duration.ofSeconds(1));
-        for (Pod p :
-            sim.client
-                .pods()
-                .inNamespace(SimCluster.NS)
-                .withLabel("kaleem.io/revision", badRev)
-                .list()
-                .getItems()) {
-          if (p.getStatus() != null
-              && p.getStatus().getContainerStatuses() != null
-              && p.getStatus().getContainerStatuses().get(0).getRestartCount() >= threshold) {
-            simSignal = sim.clock.instant();
-            wallSignal = System.nanoTime();
-          }
+      // Both ends are taken from watch events: the kubelet's pod status write that reaches the
+      // restart threshold, and the operator's Deployment write that rolls back.
+      java.util.concurrent.atomic.AtomicLong signalNanos =
+          new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicReference<Instant> signalSim =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      java.util.concurrent.atomic.AtomicLong writeNanos =
+          new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicReference<Instant> writeSim =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      io.fabric8.kubernetes.client.Watch podWatch =
+          sim.client
+              .pods()
+              .inNamespace(SimCluster.NS)
+              .withLabel("kaleem.io/revision", badRev)
+              .watch(
+                  new io.fabric8.kubernetes.client.Watcher<Pod>() {
+                    @Override
+                    public void eventReceived(Action action, Pod p) {
+                      if (p.getStatus() != null
+                          && p.getStatus().getContainerStatuses() != null
+                          && !p.getStatus().getContainerStatuses().isEmpty()
+                          && p.getStatus().getContainerStatuses().get(0).getRestartCount()
+                              >= threshold
+                          && signalNanos.compareAndSet(0, System.nanoTime())) {
+                        signalSim.set(sim.clock.instant());
+                      }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                  });
+      io.fabric8.kubernetes.client.Watch deploymentWatch =
+          sim.client
+              .apps()
+              .deployments()
+              .inNamespace(SimCluster.NS)
+              .withName(deployment)
+              .watch(
+                  new io.fabric8.kubernetes.client.Watcher<Deployment>() {
+                    @Override
+                    public void eventReceived(Action action, Deployment d) {
+                      if (signalNanos.get() != 0
+                          && rolledBack(d, good, blueGreen)
+                          && writeNanos.compareAndSet(0, System.nanoTime())) {
+                        writeSim.set(sim.clock.instant());
+                      }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                  });
+      try {
+        for (int i = 0; i < 1800 && writeNanos.get() == 0; i++) {
+          sim.step(Duration.ofSeconds(1));
         }
-      }
-      if (simSignal == null) {
-        throw new IllegalStateException("no failure signal");
-      }
-      // Keep the cluster moving until the rollback write lands.
-      while (!rolledBack(sim, deployment, good, blueGreen)) {
-        if (Duration.between(simSignal, sim.clock.instant()).toSeconds() > 600) {
-          throw new IllegalStateException("no rollback within 600 s of the signal");
+        // Events are delivered asynchronously: give the last ones a moment.
+        for (int i = 0; i < 200 && writeNanos.get() == 0; i++) {
+          Thread.sleep(10);
         }
-        sim.step(Duration.ofSeconds(1));
+      } finally {
+        podWatch.close();
+        deploymentWatch.close();
       }
-      long wall = System.nanoTime() - wallSignal;
-      double simSeconds = Duration.between(simSignal, sim.clock.instant()).toMillis() / 1000.0;
-      return new Latency(simSeconds, wall / 1e6, production.servedBy(badRev));
+      if (writeNanos.get() == 0) {
+        throw new IllegalStateException("no rollback within 1800 simulated seconds");
+      }
+      double simSeconds = Duration.between(signalSim.get(), writeSim.get()).toMillis() / 1000.0;
+      return new Latency(
+          simSeconds, (writeNanos.get() - signalNanos.get()) / 1e6, production.servedBy(badRev));
     }
   }
 
-  private static boolean rolledBack(
-      SimCluster sim, String deployment, String good, boolean blueGreen) {
-    Deployment d = sim.deployment(deployment);
-    if (blueGreen) {
-      return d != null && d.getSpec().getReplicas() != null && d.getSpec().getReplicas() == 0;
+  private static boolean rolledBack(Deployment d, String good, boolean blueGreen) {
+    if (d == null) {
+      return false;
     }
-    return good.equals(sim.runningRevision(deployment));
+    if (blueGreen) {
+      return d.getSpec().getReplicas() != null && d.getSpec().getReplicas() == 0;
+    }
+    return good.equals(
+        d.getSpec().getTemplate().getMetadata().getLabels().get("kaleem.io/revision"));
   }
 
   /** decide() on three inputs (in progress, failing, promotable) in turn. */

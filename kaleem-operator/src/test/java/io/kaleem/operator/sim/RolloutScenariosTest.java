@@ -286,4 +286,43 @@ class RolloutScenariosTest {
     assertThat(after.getStatus().rollbackHistory).hasSize(1);
     assertThat(after.getStatus().failedRevision).isEqualTo(bad);
   }
+
+  /** The controls: a paused tenant is not rolled out; a retry tries a failed spec again. */
+  @Test
+  void pauseHoldsTheRolloutAndRetryTriesTheFailedSpecAgain() {
+    String good = goodFirstRevision("ctl", SimCluster.spec("ctl"));
+    sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
+    sim.editSpec("ctl", x -> x.api.image = V2);
+    KaleemTenant back =
+        sim.runUntil(
+            "ctl",
+            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("ctl-api")),
+            s(600));
+    String bad = back.getStatus().failedRevision;
+
+    // The crash was outside the image (a dependency, since fixed): try the same spec again.
+    sim.kubelet.image(V2, ImageBehaviour.healthy());
+    sim.annotate("ctl", "kaleem.io/retry", "1");
+    KaleemTenant retried =
+        sim.runUntil("ctl", t -> bad.equals(t.getStatus().lastGoodRevision), s(600));
+    assertThat(retried.getStatus().failedRevision).isNull();
+    assertThat(retried.getStatus().retryToken).isEqualTo("1");
+
+    // Paused: a spec change is not rolled out until the pause is lifted.
+    sim.annotate("ctl", "kaleem.io/paused", "true");
+    int writes = sim.deploymentWrites.size();
+    sim.editSpec("ctl", x -> x.api.image = V3);
+    sim.runFor(s(60), s(2), null, "ctl");
+    assertThat(sim.deploymentWrites).hasSize(writes);
+    assertThat(sim.runningRevision("ctl-api")).isEqualTo(bad);
+    sim.annotate("ctl", "kaleem.io/paused", "false");
+    KaleemTenant resumed =
+        sim.runUntil(
+            "ctl",
+            t ->
+                t.getStatus().lastGoodRevision != null
+                    && !bad.equals(t.getStatus().lastGoodRevision),
+            s(600));
+    assertThat(resumed.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision("ctl-api"));
+  }
 }
