@@ -217,7 +217,7 @@ public class TenantReconciler
                 RolloutControls.of(t),
                 st,
                 judgedOnPreview ? preview : active,
-                judged == null ? List.of() : pods(t, judged),
+                tenantPods(t),
                 judged == null ? Optional.empty() : analyses.latest(key(t), judged),
                 now,
                 settings.rolloutPoll()));
@@ -462,6 +462,15 @@ public class TenantReconciler
       c.getMetadata().getAnnotations().remove(Labels.DESIRED_HASH);
     }
     return c;
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Pod> tenantPods(KaleemTenant t) {
+    return client
+        .pods()
+        .inNamespace(t.getMetadata().getNamespace())
+        .withLabels(java.util.Map.of(Labels.TENANT, t.getMetadata().getName()))
+        .list()
+        .getItems();
   }
 
   private List<io.fabric8.kubernetes.api.model.Pod> pods(KaleemTenant t, String revision) {

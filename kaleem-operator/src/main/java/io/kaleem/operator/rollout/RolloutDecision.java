@@ -15,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -64,7 +63,7 @@ public final class RolloutDecision {
    * @param specHash fingerprint of the spec (not of its rendering)
    * @param desiredRevision the revision the spec renders to today
    * @param deployment the Deployment that runs (or will run) {@code status.currentRevision}
-   * @param pods the pods of {@code status.currentRevision}
+   * @param pods the tenant's pods (every revision; each is judged by its revision label)
    * @param analysis the latest analysis tally of {@code status.currentRevision}
    * @param poll how often a rollout in progress is looked at
    */
@@ -187,7 +186,7 @@ public final class RolloutDecision {
     // A new revision to run (a spec change, or the start of a rollback).
     if (!rev.equals(st.currentRevision)) {
       boolean rollback = target == Target.LAST_GOOD;
-      startRollout(st, rev, rollback, now);
+      startRollout(st, rev, rollback, now, in.pods());
       notes.add(
           new Note(
               false,
@@ -214,7 +213,8 @@ public final class RolloutDecision {
           rollback ? Phase.RolledBack : null);
     }
 
-    DeploymentView v = DeploymentView.of(in.deployment(), rev, in.pods());
+    List<Pod> pods = ofRevision(in.pods(), rev);
+    DeploymentView v = DeploymentView.of(in.deployment(), rev, pods);
     Verdict available =
         v.complete() || (v.observed() && v.availableCondition())
             ? Verdict.ok(
@@ -282,7 +282,9 @@ public final class RolloutDecision {
     if (v.observed()) {
       st.progressMark = v.mark();
     }
-    recordBaselines(st, in.pods());
+    st.restartBaseline
+        .keySet()
+        .retainAll(pods.stream().map(p -> p.getMetadata().getName()).toList());
 
     int deadline = r.progressDeadlineSeconds == null ? 300 : r.progressDeadlineSeconds;
     Instant lastProgress = Instant.parse(st.lastProgressAt);
@@ -305,12 +307,12 @@ public final class RolloutDecision {
                   + "s (progress deadline "
                   + deadline
                   + "s)"
-                  + PodSignals.waiting(in.pods()).map(w -> ": " + w).orElse(""));
+                  + PodSignals.waiting(pods).map(w -> ": " + w).orElse(""));
     }
     if (failure.isEmpty()) {
       failure =
           PodSignals.failure(
-              in.pods(),
+              pods,
               st.restartBaseline,
               r.failureThreshold == null ? 3 : r.failureThreshold,
               r.periodSeconds == null ? 10 : r.periodSeconds,
@@ -376,7 +378,7 @@ public final class RolloutDecision {
                 Messages.bound(
                     "revision " + rev + " rolled back to " + st.lastGoodRevision + ": " + reason)));
         String back = st.lastGoodRevision;
-        startRollout(st, back, true, now);
+        startRollout(st, back, true, now, in.pods());
         return new Decision(
             Target.LAST_GOOD,
             back,
@@ -489,7 +491,7 @@ public final class RolloutDecision {
                       + " (deadline "
                       + deadline
                       + "s)"
-                      + PodSignals.waiting(in.pods()).map(w -> "; " + w).orElse("")));
+                      + PodSignals.waiting(pods).map(w -> "; " + w).orElse("")));
     } else if (now.isBefore(promoteAt)) {
       healthy =
           Verdict.ok(
@@ -542,8 +544,14 @@ public final class RolloutDecision {
         null);
   }
 
+  /**
+   * Starts judging {@code rev}. Pods of {@code rev} that exist now are older than this rollout (a
+   * rollback finds the last good revision's pods still running): their restart counts so far are
+   * the baseline, so only restarts from now on count. No clock is compared: what exists at the
+   * start is old by definition.
+   */
   private static void startRollout(
-      KaleemTenantStatus st, String rev, boolean rollback, Instant now) {
+      KaleemTenantStatus st, String rev, boolean rollback, Instant now, List<Pod> allPods) {
     st.currentRevision = rev;
     st.rolloutStartedAt = ts(now);
     st.lastProgressAt = ts(now);
@@ -551,6 +559,16 @@ public final class RolloutDecision {
     st.healthySince = null;
     st.rollingBack = rollback ? Boolean.TRUE : null;
     st.restartBaseline = new LinkedHashMap<>();
+    for (Pod p : ofRevision(allPods, rev)) {
+      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+        st.restartBaseline.put(
+            p.getMetadata().getName(),
+            p.getStatus().getContainerStatuses().stream()
+                .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
+                .max()
+                .orElse(0));
+      }
+    }
     if (!rollback) {
       // A rollback keeps the analysis that failed the revision: it is the reason on record.
       st.analysis = null;
@@ -563,28 +581,13 @@ public final class RolloutDecision {
     st.failedRollbackRevision = null;
   }
 
-  /** Pods older than the rollout keep the restart count they had when first seen. */
-  private static void recordBaselines(KaleemTenantStatus st, List<Pod> pods) {
-    Instant started = Instant.parse(st.rolloutStartedAt);
-    Map<String, Integer> next = new LinkedHashMap<>();
-    for (Pod p : pods) {
-      String name = p.getMetadata().getName();
-      Integer known = st.restartBaseline.get(name);
-      if (known != null) {
-        next.put(name, known);
-      } else if (p.getMetadata().getCreationTimestamp() != null
-          && Instant.parse(p.getMetadata().getCreationTimestamp()).isBefore(started)
-          && p.getStatus() != null
-          && p.getStatus().getContainerStatuses() != null) {
-        next.put(
-            name,
-            p.getStatus().getContainerStatuses().stream()
-                .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount())
-                .max()
-                .orElse(0));
-      }
-    }
-    st.restartBaseline = next;
+  private static List<Pod> ofRevision(List<Pod> pods, String rev) {
+    return pods.stream()
+        .filter(
+            p ->
+                p.getMetadata().getLabels() != null
+                    && rev.equals(p.getMetadata().getLabels().get("kaleem.io/revision")))
+        .toList();
   }
 
   private static KaleemTenantStatus.AnalysisStatus analysisStatus(AnalysisResult a) {
