@@ -8,8 +8,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.kaleem.operator.indexes.IndexSyncService;
+import io.kaleem.operator.rollout.AnalysisRunner;
 import io.kaleem.operator.rollout.PrometheusAnalysis;
-import io.kaleem.operator.rollout.RolloutController;
+import io.kaleem.operator.rollout.RolloutControls;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,6 +35,7 @@ public final class KaleemOperator implements AutoCloseable {
   private final HealthServer health;
   private final PrometheusMeterRegistry registry;
   private final TenantReconciler reconciler;
+  private final AnalysisRunner analyses;
 
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final boolean exitOnLostLease;
@@ -44,6 +46,15 @@ public final class KaleemOperator implements AutoCloseable {
   }
 
   public KaleemOperator(KubernetesClient client, OperatorSettings settings, boolean exitOnLostLease)
+      throws IOException {
+    this(client, settings, OperatorOptions.defaults(), exitOnLostLease);
+  }
+
+  public KaleemOperator(
+      KubernetesClient client,
+      OperatorSettings settings,
+      OperatorOptions options,
+      boolean exitOnLostLease)
       throws IOException {
     this.exitOnLostLease = exitOnLostLease;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -83,13 +94,8 @@ public final class KaleemOperator implements AutoCloseable {
                         false));
               }
             });
-    this.reconciler =
-        new TenantReconciler(
-            client,
-            settings,
-            registry,
-            indexes,
-            new RolloutController(client, new PrometheusAnalysis()));
+    this.analyses = new AnalysisRunner(new PrometheusAnalysis(), 2);
+    this.reconciler = new TenantReconciler(client, settings, registry, indexes, analyses, options);
     operator.register(
         reconciler,
         c -> {
@@ -103,6 +109,10 @@ public final class KaleemOperator implements AutoCloseable {
                   .setMaxInterval(settings.backoffMax().toMillis())
                   .setMaxAttempts(20));
           c.withReconciliationMaxInterval(settings.resync());
+          // Control annotations (kaleem.io/paused, retry, skip-analysis) change no generation:
+          // let them through, and still ignore our own status patches.
+          c.withGenerationAware(false);
+          c.withOnUpdateFilter(RolloutControls::relevantUpdate);
         });
     this.health =
         settings.healthPort() < 0
@@ -148,6 +158,7 @@ public final class KaleemOperator implements AutoCloseable {
     log.info("kaleem-operator stopping");
     operator.stop();
     reconciler.close();
+    analyses.close();
     indexes.close();
     if (health != null) {
       health.close();
@@ -157,7 +168,9 @@ public final class KaleemOperator implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    KaleemOperator op = new KaleemOperator(client, settings, true);
+    KaleemOperator op =
+        new KaleemOperator(
+            client, settings, OperatorOptions.fromEnvironment(System.getenv()), true);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -3,6 +3,7 @@ package io.kaleem.operator;
 import static java.util.stream.Collectors.joining;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,10 +30,16 @@ import io.kaleem.operator.resources.Applier.Outcome;
 import io.kaleem.operator.resources.ConfigResources;
 import io.kaleem.operator.resources.MonitoringResources;
 import io.kaleem.operator.resources.WorkloadResources;
-import io.kaleem.operator.rollout.RolloutController;
-import io.kaleem.operator.rollout.RolloutController.Judgement;
 import io.kaleem.operator.secrets.ApiSecrets;
 import io.kaleem.operator.secrets.SecretCheck;
+import io.kaleem.operator.rollout.AnalysisEvents;
+import io.kaleem.operator.rollout.AnalysisRunner;
+import io.kaleem.operator.rollout.BlueGreenResources;
+import io.kaleem.operator.rollout.DeploymentView;
+import io.kaleem.operator.rollout.RolloutControls;
+import io.kaleem.operator.rollout.RolloutDecision;
+import io.kaleem.operator.rollout.Snapshot;
+import io.kaleem.operator.rollout.SnapshotStore;
 import io.kaleem.operator.spec.IndexSpecs;
 import io.kaleem.operator.spec.SpecValidator;
 import io.kaleem.operator.status.Conditions;
@@ -69,8 +76,10 @@ public class TenantReconciler
   private final TenantEvents events;
   private final MonitoringResources monitoring;
   private final IndexSyncService indexes;
-  private final RolloutController rollouts;
   private final SecretCheck secretCheck;
+  private final AnalysisRunner analyses;
+  private final OperatorOptions options;
+  private final SnapshotStore snapshots;
   private final MeterRegistry meters;
   private final Timer reconcileTimer;
 
@@ -79,7 +88,8 @@ public class TenantReconciler
       OperatorSettings settings,
       MeterRegistry meters,
       IndexSyncService indexes,
-      RolloutController rollouts) {
+      AnalysisRunner analyses,
+      OperatorOptions options) {
     this.client = client;
     this.settings = settings;
     this.meters = meters;
@@ -87,8 +97,10 @@ public class TenantReconciler
     this.events = new TenantEvents(client, meters);
     this.monitoring = new MonitoringResources(client, settings.crdCheckInterval());
     this.indexes = indexes;
-    this.rollouts = rollouts;
     this.secretCheck = new SecretCheck(client);
+    this.analyses = analyses;
+    this.options = options;
+    this.snapshots = new SnapshotStore(client);
     this.reconcileTimer =
         Timer.builder("kaleem_operator_tenant_reconcile_seconds")
             .description("Time of one KaleemTenant reconcile (index builds run outside it)")
@@ -107,10 +119,32 @@ public class TenantReconciler
                 .withNamespacesInheritedFromController()
                 .build(),
             context);
+    // Pod status (a restart, readiness) is a rollout signal: react to it, not to the next poll.
+    // Pods are owned by ReplicaSets, not by the tenant: map them through their tenant label.
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(
+                    io.fabric8.kubernetes.api.model.Pod.class, KaleemTenant.class)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(
+                    (io.fabric8.kubernetes.api.model.Pod p) ->
+                        p.getMetadata().getLabels() == null
+                                || p.getMetadata().getLabels().get(Labels.TENANT) == null
+                            ? java.util.Set.of()
+                            : java.util.Set.of(
+                                new io.javaoperatorsdk.operator.processing.event.ResourceID(
+                                    p.getMetadata().getLabels().get(Labels.TENANT),
+                                    p.getMetadata().getNamespace())))
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
     // The end of a background index sync.
     IndexSyncEvents indexSync = new IndexSyncEvents();
     indexes.onSyncEnded(indexSync::ended);
-    return List.of(deployments, indexSync);
+    // The end of an analysis measurement (they run on their own executor).
+    AnalysisEvents analysed = new AnalysisEvents();
+    analyses.onMeasurement(analysed::measured);
+    return List.of(deployments, pods, indexSync, analysed);
   }
 
   @Override
@@ -129,7 +163,7 @@ public class TenantReconciler
   }
 
   private UpdateControl<KaleemTenant> doReconcile(KaleemTenant t, Context<KaleemTenant> ctx) {
-    Instant now = Instant.now();
+    Instant now = options.clock().instant();
     KaleemTenantStatus before =
         t.getStatus() == null ? new KaleemTenantStatus() : copyStatus(t.getStatus());
     KaleemTenantStatus st = copyStatus(before);
@@ -175,23 +209,108 @@ public class TenantReconciler
     // so it overlaps the API writes below) and its end triggers another reconcile.
     next = min(next, reconcileIndexes(t, spec, uri.orElseThrow(), st, verdicts));
 
-    // 4. Which spec the workload runs: the current one, or the last good one after a rollback.
-    String specConfig = ConfigResources.propertiesFile(t, spec);
-    WorkloadResources.Template specTemplate =
-        WorkloadResources.podTemplate(t, spec, Applier.sha256(specConfig).substring(0, 16));
-    // Only a revision the operator actually rolled back stays rolled back: with autoRollback off a
-    // failed revision is recorded but left running, and must not be reverted on the next pass.
-    boolean rolledBack =
-        specTemplate.revision().equals(st.failedRevision)
-            && st.lastGoodSpec != null
-            && !specTemplate.revision().equals(st.lastGoodRevision)
-            && specTemplate.revision().equals(lastRolledBackRevision(st));
-    KaleemTenantSpec effective = rolledBack ? st.lastGoodSpec : spec;
+    // 4. The rollout decision, taken on what is observed before anything is written.
+    Snapshot desired = Snapshot.render(t, spec, options.podAnnotations());
+    boolean blueGreen =
+        spec.rollout != null && spec.rollout.strategy == KaleemTenantSpec.Strategy.BlueGreen;
+    String ns = t.getMetadata().getNamespace();
+    Deployment active =
+        client.apps().deployments().inNamespace(ns).withName(Labels.apiName(t)).get();
+    Deployment preview =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .withName(BlueGreenResources.previewName(t))
+            .get();
+    String judged = st.currentRevision;
+    boolean judgedOnPreview =
+        blueGreen
+            && st.activeRevision != null
+            && judged != null
+            && !judged.equals(st.activeRevision);
+    RolloutDecision.Decision dec =
+        RolloutDecision.decide(
+            new RolloutDecision.Input(
+                spec,
+                Applier.sha256(Serialization.asJson(spec)).substring(0, 16),
+                desired.revision(),
+                RolloutControls.of(t),
+                st,
+                judgedOnPreview ? preview : active,
+                tenantPods(t),
+                judged == null ? Optional.empty() : analyses.latest(key(t), judged),
+                now,
+                settings.rolloutPoll()));
+    st = dec.status();
+    Snapshot running = desired;
+    if (dec.target() == RolloutDecision.Target.LAST_GOOD) {
+      running = snapshots.load(t, st.lastGoodSnapshot);
+      if (running == null) {
+        verdicts.add(
+            Verdict.bad(
+                Conditions.ROLLOUT_HEALTHY,
+                "SnapshotMissing",
+                "ControllerRevision "
+                    + st.lastGoodSnapshot
+                    + " holding the last good revision is gone; the operator will not guess"));
+        return finish(t, ctx, before, st, verdicts, Phase.Failed, generation, now, next);
+      }
+    }
+    if (dec.promote()) {
+      // The snapshot exists before the status names it.
+      st.lastGoodSnapshot =
+          snapshots.save(t, running, generation == null ? 0 : generation, digests(t, running));
+    }
+    // Persist the decision before acting on it: a crash after this point replays the same
+    // decision; a crash before it leaves the cluster as it was.
+    if (!rolloutJson(before).equals(rolloutJson(st))) {
+      KaleemTenantStatus persisted = copyStatus(st);
+      persisted.conditions = before.conditions;
+      // The phase moves with the decision, so a reader never sees a new revision under "Ready".
+      persisted.phase =
+          dec.phase() != null
+              ? dec.phase()
+              : java.util.Objects.equals(before.currentRevision, st.currentRevision)
+                  ? before.phase
+                  : st.lastGoodRevision == null ? Phase.Provisioning : Phase.Progressing;
+      persisted.observedGeneration = before.observedGeneration;
+      t =
+          PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+              t,
+              ctx,
+              r -> {
+                r.setStatus(persisted);
+                return r;
+              });
+      before = copyStatus(persisted);
+    }
+    for (RolloutDecision.Note n : dec.notes()) {
+      if (n.warning()) {
+        events.warning(t, n.reason(), n.message());
+      } else {
+        events.normal(t, n.reason(), n.message());
+      }
+    }
+    dec.rollback().ifPresent(r -> meters.counter("kaleem_operator_rollbacks_total").increment());
 
-    // 5. Configuration and workload.
-    Applier.Applied<Deployment> workload = applyWorkload(t, spec, effective);
-    String revision =
-        workload.object().getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
+    // 5. Configuration and workload, unless the decision holds.
+    if (!dec.hold()) {
+      if (blueGreen) {
+        applyBlueGreen(t, spec, st, running, active, preview);
+      } else {
+        applyWorkload(t, spec, running);
+        if (preview != null
+            && (preview.getSpec().getReplicas() == null || preview.getSpec().getReplicas() > 0)) {
+          // Left from BlueGreen: scaled away, not deleted (the operator never deletes workloads).
+          report(
+              t,
+              "Deployment",
+              BlueGreenResources.previewName(t) + " (scaled to 0)",
+              applier.apply(t, BlueGreenResources.scaledDown(stripped(preview))));
+        }
+      }
+    }
     verdicts.add(
         Verdict.ok(
             Conditions.CONFIG_READY,
@@ -202,76 +321,67 @@ public class TenantReconciler
                 + Labels.secretName(t)
                 + " are in place"));
 
-    // 6. Judge the running revision; roll back a failed one.
-    Deployment d = workload.object();
-    Judgement j = rollouts.judge(t, spec, effective, st, revision, d, now);
-    if (j.started()) {
-      events.normal(t, "RolloutStarted", "rolling out revision " + revision);
-    }
-    if (j.promoted()) {
-      events.normal(t, "RevisionPromoted", "revision " + revision + " is the last good revision");
-    }
-    if (j.failure().isPresent()) {
-      st.failedRevision = revision;
-      boolean auto = spec.rollout == null || !Boolean.FALSE.equals(spec.rollout.autoRollback);
-      if (auto && st.lastGoodSpec != null && !revision.equals(st.lastGoodRevision)) {
-        st.rollbackHistory.add(
-            new KaleemTenantStatus.RollbackRecord(
-                RolloutController.ts(now), revision, st.lastGoodRevision, j.failure().get()));
-        while (st.rollbackHistory.size() > 10) {
-          st.rollbackHistory.remove(0);
-        }
-        meters.counter("kaleem_operator_rollbacks_total").increment();
-        events.warning(
-            t,
-            "RolledBack",
-            "revision "
-                + revision
-                + " rolled back to "
-                + st.lastGoodRevision
-                + ": "
-                + j.failure().get());
-        rolledBack = true;
-        effective = st.lastGoodSpec;
-        workload = applyWorkload(t, spec, effective);
-        d = workload.object();
-        revision = d.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
-        j = rollouts.judge(t, spec, effective, st, revision, d, now);
+    // 6. Analysis runs on its own executor; this reconcile only asks for it.
+    List<Verdict> rollout = new ArrayList<>(dec.verdicts());
+    if (dec.analyse() && spec.rollout.analysis != null) {
+      var endpoint = options.analysisProviders().find(spec.rollout.analysis.provider);
+      if (endpoint.isEmpty()) {
+        rollout.replaceAll(
+            v ->
+                v.type().equals(Conditions.ROLLOUT_HEALTHY)
+                    ? Verdict.unknown(
+                        Conditions.ROLLOUT_HEALTHY,
+                        "AnalysisProviderUnknown",
+                        "spec.rollout.analysis.provider '"
+                            + spec.rollout.analysis.provider
+                            + "' is not in the operator's ANALYSIS_PROVIDERS; the revision is not"
+                            + " promoted")
+                    : v);
       } else {
-        events.warning(t, "RolloutFailed", j.failure().get());
+        analyses.ensure(
+            key(t),
+            spec.rollout.analysis.provider,
+            endpoint.get(),
+            ns,
+            t.getMetadata().getName(),
+            dec.revision(),
+            spec.rollout.analysis);
       }
+    } else {
+      analyses.stop(key(t));
     }
-    verdicts.add(j.available());
-    verdicts.add(j.healthy());
-    if (j.inProgress()) {
-      Duration poll = settings.rolloutPoll();
-      Duration promote = RolloutController.untilPromotion(spec, st, now);
-      next = min(next, promote.isZero() ? poll : min(poll, promote.plusMillis(50)));
+    verdicts.addAll(rollout);
+    if (dec.requeue() != null) {
+      next = min(next, dec.requeue());
     }
 
     // 7. Alert rules, where prometheus-operator is installed.
     next = min(next, reconcileMonitoring(t, spec, verdicts));
 
-    Phase phase = phase(st, verdicts, specTemplate.revision(), rolledBack);
+    Phase phase = dec.phase() != null ? dec.phase() : phase(st, verdicts);
     return finish(t, ctx, before, st, verdicts, phase, generation, now, next);
   }
 
-  /** Applies ConfigMap, Secret, Deployment, Service, HPA and PDB; returns the Deployment. */
+  /** Applies ConfigMap, Secret, Deployment, Service, HPA and PDB for one snapshot. */
   private Applier.Applied<Deployment> applyWorkload(
-      KaleemTenant t, KaleemTenantSpec spec, KaleemTenantSpec effective) {
-    String config = ConfigResources.propertiesFile(t, effective);
-    String configHash = Applier.sha256(config).substring(0, 16);
+      KaleemTenant t, KaleemTenantSpec spec, Snapshot snapshot) {
+    return applyWorkload(t, spec, snapshot, WorkloadResources.service(t));
+  }
+
+  private Applier.Applied<Deployment> applyWorkload(
+      KaleemTenant t, KaleemTenantSpec spec, Snapshot snapshot, Service service) {
     report(
         t,
         "ConfigMap",
         Labels.configName(t),
-        applier.apply(t, ConfigResources.configMap(t, config)));
+        applier.apply(t, ConfigResources.configMap(t, snapshot.config())));
     report(
         t,
         "Secret",
         Labels.secretName(t),
         applier.createIfAbsent(t, ConfigResources.generatedSecret(t)));
-    WorkloadResources.Template tpl = WorkloadResources.podTemplate(t, effective, configHash);
+    WorkloadResources.Template tpl =
+        new WorkloadResources.Template(snapshot.templateCopy(), snapshot.revision());
     Applier.Applied<Deployment> deployment =
         applier.applyAndGet(t, WorkloadResources.deployment(t, spec, tpl));
     report(
@@ -279,7 +389,7 @@ public class TenantReconciler
         "Deployment",
         Labels.apiName(t) + " (revision " + tpl.revision() + ")",
         deployment.outcome());
-    report(t, "Service", Labels.apiName(t), applier.apply(t, WorkloadResources.service(t)));
+    report(t, "Service", Labels.apiName(t), applier.apply(t, service));
     if (WorkloadResources.autoscaled(spec)) {
       report(
           t,
@@ -295,6 +405,128 @@ public class TenantReconciler
     }
     report(t, "PodDisruptionBudget", Labels.apiName(t), applier.apply(t, WorkloadResources.pdb(t)));
     return deployment;
+  }
+
+  /**
+   * BlueGreen placement. While a candidate is judged, the active Deployment, its ConfigMap and the
+   * tenant Service are left exactly as they are; the candidate runs as the preview. Once the
+   * decision switched traffic (or there is no active revision yet), the active Deployment runs the
+   * active revision and the preview is scaled away only after the active Deployment is complete, so
+   * the Service always has ready pods of the active revision.
+   */
+  private void applyBlueGreen(
+      KaleemTenant t,
+      KaleemTenantSpec spec,
+      KaleemTenantStatus st,
+      Snapshot running,
+      Deployment active,
+      Deployment preview) {
+    String activeRev = st.activeRevision;
+    if (activeRev == null || activeRev.equals(running.revision())) {
+      Applier.Applied<Deployment> d =
+          applyWorkload(t, spec, running, BlueGreenResources.activeService(t, running.revision()));
+      boolean caughtUp = DeploymentView.of(d.object(), running.revision()).complete();
+      if (preview != null
+          && caughtUp
+          && (preview.getSpec().getReplicas() == null || preview.getSpec().getReplicas() > 0)) {
+        report(
+            t,
+            "Deployment",
+            BlueGreenResources.previewName(t) + " (scaled to 0)",
+            applier.apply(t, BlueGreenResources.scaledDown(stripped(preview))));
+      }
+      return;
+    }
+    report(
+        t,
+        "ConfigMap",
+        BlueGreenResources.previewConfigName(t),
+        applier.apply(t, previewConfigMap(t, running.config())));
+    WorkloadResources.Template tpl =
+        new WorkloadResources.Template(
+            BlueGreenResources.previewTemplate(t, running.templateCopy()), running.revision());
+    int replicas =
+        active != null && active.getSpec().getReplicas() != null
+            ? active.getSpec().getReplicas()
+            : (spec.api.replicas == null ? 2 : spec.api.replicas);
+    report(
+        t,
+        "Deployment",
+        BlueGreenResources.previewName(t) + " (revision " + running.revision() + ")",
+        applier.apply(
+            t,
+            BlueGreenResources.preview(t, WorkloadResources.deployment(t, spec, tpl), replicas)));
+    report(
+        t,
+        "Service",
+        BlueGreenResources.previewName(t),
+        applier.apply(t, BlueGreenResources.previewService(t, running.revision())));
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap previewConfigMap(
+      KaleemTenant t, String config) {
+    var cm = ConfigResources.configMap(t, config);
+    cm.getMetadata().setName(BlueGreenResources.previewConfigName(t));
+    return cm;
+  }
+
+  /** The object as desired state: server-managed metadata and status removed. */
+  private static Deployment stripped(Deployment d) {
+    Deployment c = Serialization.clone(d);
+    c.setStatus(null);
+    c.getMetadata().setResourceVersion(null);
+    c.getMetadata().setUid(null);
+    c.getMetadata().setCreationTimestamp(null);
+    c.getMetadata().setGeneration(null);
+    c.getMetadata().setManagedFields(null);
+    if (c.getMetadata().getAnnotations() != null) {
+      c.getMetadata().getAnnotations().remove(Labels.DESIRED_HASH);
+    }
+    return c;
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Pod> tenantPods(KaleemTenant t) {
+    return client
+        .pods()
+        .inNamespace(t.getMetadata().getNamespace())
+        .withLabels(java.util.Map.of(Labels.TENANT, t.getMetadata().getName()))
+        .list()
+        .getItems();
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Pod> pods(KaleemTenant t, String revision) {
+    return client
+        .pods()
+        .inNamespace(t.getMetadata().getNamespace())
+        .withLabels(
+            java.util.Map.of(Labels.TENANT, t.getMetadata().getName(), Labels.REVISION, revision))
+        .list()
+        .getItems();
+  }
+
+  /** Image IDs the kubelet reported for the snapshot's ready pods (container name to imageID). */
+  private java.util.Map<String, String> digests(KaleemTenant t, Snapshot s) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (var p : pods(t, s.revision())) {
+      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+        for (var c : p.getStatus().getContainerStatuses()) {
+          if (Boolean.TRUE.equals(c.getReady()) && c.getImageID() != null) {
+            out.putIfAbsent(c.getName(), c.getImageID());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The status without conditions and phase: what a rollout decision changes. */
+  private static String rolloutJson(KaleemTenantStatus s) {
+    KaleemTenantStatus c = copyStatus(s);
+    c.conditions = List.of();
+    c.phase = null;
+    c.observedGeneration = null;
+    c.indexes = null;
+    return Serialization.asJson(c);
   }
 
   private Duration reconcileMonitoring(KaleemTenant t, KaleemTenantSpec spec, List<Verdict> out) {
@@ -435,21 +667,7 @@ public class TenantReconciler
         : r.retryAfter();
   }
 
-  private static String lastRolledBackRevision(KaleemTenantStatus st) {
-    return st.rollbackHistory.isEmpty()
-        ? null
-        : st.rollbackHistory.get(st.rollbackHistory.size() - 1).from;
-  }
-
-  private Phase phase(
-      KaleemTenantStatus st, List<Verdict> verdicts, String specRevision, boolean rolledBack) {
-    if (rolledBack) {
-      return Phase.RolledBack;
-    }
-    if (specRevision.equals(st.failedRevision) && !specRevision.equals(st.lastGoodRevision)) {
-      // A failed revision still running: nothing to go back to, or automatic rollback is off.
-      return st.lastGoodRevision == null || st.lastGoodSpec == null ? Phase.Failed : Phase.Degraded;
-    }
+  private Phase phase(KaleemTenantStatus st, List<Verdict> verdicts) {
     Verdict db = get(verdicts, Conditions.DATABASE_READY);
     Verdict idx = get(verdicts, Conditions.INDEXES_READY);
     Verdict avail = get(verdicts, Conditions.DEPLOYMENT_AVAILABLE);

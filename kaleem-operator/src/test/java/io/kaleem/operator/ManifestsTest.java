@@ -62,7 +62,15 @@ class ManifestsTest {
             "prometheusrules:update",
             "podmonitors:update",
             "pods:list",
+            "pods:watch",
+            "controllerrevisions:get",
+            "controllerrevisions:create",
             "events:create")
-        .doesNotContain("secrets:update", "secrets:delete", "deployments:delete", "*:*");
+        .doesNotContain(
+            "secrets:update",
+            "secrets:delete",
+            "deployments:delete",
+            "controllerrevisions:update",
+            "*:*");
   }
 }

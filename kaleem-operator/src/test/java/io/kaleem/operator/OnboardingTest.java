@@ -231,6 +231,20 @@ class OnboardingTest {
     // Cache settings: the ConfigMap changes and the config hash rolls the pods (new revision).
     h.editSpec("beta", s -> s.cache.l1.maxSize = 500);
     KaleemTenant rolled = h.await("beta", t -> !rev1.equals(t.getStatus().currentRevision));
+    // The rollout decision is persisted before the workload is written: wait for the write.
+    h.await(
+        "beta",
+        t ->
+            rolled
+                .getStatus()
+                .currentRevision
+                .equals(
+                    h.deployment("beta")
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getLabels()
+                        .get("kaleem.io/revision")));
     assertThat(
             h.client
                 .configMaps()

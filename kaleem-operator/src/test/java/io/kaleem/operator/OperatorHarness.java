@@ -52,6 +52,11 @@ public final class OperatorHarness implements AutoCloseable {
   public final KaleemOperator operator;
 
   private OperatorHarness(OperatorSettings settings, boolean startMongo) throws IOException {
+    this(settings, startMongo, OperatorOptions.defaults());
+  }
+
+  private OperatorHarness(OperatorSettings settings, boolean startMongo, OperatorOptions options)
+      throws IOException {
     server =
         new KubernetesMockServer(
             new Context(),
@@ -72,7 +77,7 @@ public final class OperatorHarness implements AutoCloseable {
       mongo = new MongoServer(new MemoryBackend());
       mongoUri = mongo.bindAndGetConnectionString();
     }
-    operator = new KaleemOperator(client, settings);
+    operator = new KaleemOperator(client, settings, options, false);
     operator.start();
   }
 
@@ -83,6 +88,10 @@ public final class OperatorHarness implements AutoCloseable {
   public static OperatorHarness start(OperatorSettings settings, boolean startMongo)
       throws IOException {
     return new OperatorHarness(settings, startMongo);
+  }
+
+  public static OperatorHarness start(OperatorOptions options) throws IOException {
+    return new OperatorHarness(testSettings(), true, options);
   }
 
   public static OperatorSettings testSettings() {
@@ -171,15 +180,24 @@ public final class OperatorHarness implements AutoCloseable {
     return tenants().inNamespace(NS).withName(name).get();
   }
 
+  /** Edits the spec as kubectl edit does: on a conflict (the operator wrote status), again. */
   public KaleemTenant editSpec(String name, java.util.function.Consumer<KaleemTenantSpec> change) {
-    return tenants()
-        .inNamespace(NS)
-        .withName(name)
-        .edit(
-            t -> {
-              change.accept(t.getSpec());
-              return t;
-            });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tenants()
+            .inNamespace(NS)
+            .withName(name)
+            .edit(
+                t -> {
+                  change.accept(t.getSpec());
+                  return t;
+                });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   public KaleemTenant await(String name, Predicate<KaleemTenant> condition) {

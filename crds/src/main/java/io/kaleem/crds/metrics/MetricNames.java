@@ -148,6 +148,12 @@ public final class MetricNames {
 
   public static final String LABEL_TENANT = "tenant";
 
+  /**
+   * Target label the scrape copies from the pod label {@code kaleem.io/revision}: rollout analysis
+   * selects one revision's pods with it.
+   */
+  public static final String LABEL_REVISION = "revision";
+
   /** Values of {@link #LABEL_STATE} on {@link #MONGODB_CONNECTIONS}. */
   public static final String STATE_ACTIVE = "active";
 

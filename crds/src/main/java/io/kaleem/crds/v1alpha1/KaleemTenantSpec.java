@@ -103,6 +103,17 @@ public class KaleemTenantSpec {
     Drop
   }
 
+  /** How a new revision reaches production traffic. */
+  public enum Strategy {
+    /** The Deployment's rolling update: new pods join the Service as they become ready. */
+    RollingUpdate,
+    /**
+     * The new revision runs beside the old one behind a preview Service and is judged with no
+     * production traffic; the tenant Service's selector switches only after it passed.
+     */
+    BlueGreen
+  }
+
   public enum WarmingTarget {
     plans,
     categories,
@@ -407,6 +418,12 @@ public class KaleemTenantSpec {
   }
 
   public static class Rollout {
+    @Default("RollingUpdate")
+    @JsonPropertyDescription(
+        "RollingUpdate (default) or BlueGreen (preview Deployment and Service, judged before the"
+            + " tenant Service switches to it).")
+    public Strategy strategy = Strategy.RollingUpdate;
+
     @Default("/api/health/readiness")
     @Pattern("^/[A-Za-z0-9/._-]*$")
     public String healthCheckPath = "/api/health/readiness";
@@ -426,7 +443,9 @@ public class KaleemTenantSpec {
     @Default("300")
     @Min(10)
     @Max(3600)
-    @JsonPropertyDescription("Seconds a new revision has to become available.")
+    @JsonPropertyDescription(
+        "Seconds a new revision may go without progress (a pod created, ready or available)"
+            + " before it has failed; measured from the last progress, as Kubernetes does.")
     public Integer progressDeadlineSeconds = 300;
 
     @Default("true")
@@ -445,9 +464,11 @@ public class KaleemTenantSpec {
 
   public static class Analysis {
     @Required
-    @Pattern("^https?://[^\\s]+$")
-    @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.")
-    public String prometheusAddress;
+    @Pattern(NAME_PATTERN)
+    @JsonPropertyDescription(
+        "Name of a Prometheus endpoint in the operator's configuration (ANALYSIS_PROVIDERS);"
+            + " the spec never carries a URL.")
+    public String provider;
 
     @Default("0.05")
     @Pattern(RATIO_PATTERN)
@@ -459,6 +480,35 @@ public class KaleemTenantSpec {
 
     @Default("2m")
     @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("Range of each measurement's rate() queries.")
     public String window = "2m";
+
+    @Default("30s")
+    @Pattern(DURATION_PATTERN)
+    @JsonPropertyDescription("Time between two measurements.")
+    public String interval = "30s";
+
+    @Default("2")
+    @Min(0)
+    @Max(100)
+    @JsonPropertyDescription(
+        "Failed measurements tolerated; one more fails the revision (Argo Rollouts' failureLimit).")
+    public Integer failureLimit = 2;
+
+    @Default("4")
+    @Min(0)
+    @Max(100)
+    @JsonPropertyDescription(
+        "Consecutive measurements that could not be taken (Prometheus unreachable, bad answer)"
+            + " tolerated; one more fails the revision (Argo Rollouts' consecutiveErrorLimit).")
+    public Integer consecutiveErrorLimit = 4;
+
+    @Default("50")
+    @Min(1)
+    @Max(1000000)
+    @JsonPropertyDescription(
+        "Requests the window must hold for a measurement to count; fewer is no data, which is"
+            + " inconclusive, never a pass.")
+    public Integer minSamples = 50;
   }
 }

@@ -40,12 +40,44 @@ public class KaleemTenantStatus {
       "The last revision that stayed healthy through its stabilisation window.")
   public String lastGoodRevision;
 
-  @JsonPropertyDescription("The spec that produced lastGoodRevision; a rollback re-renders it.")
-  public KaleemTenantSpec lastGoodSpec;
+  @JsonPropertyDescription(
+      "The apps/v1 ControllerRevision holding lastGoodRevision as it was rendered (pod template"
+          + " and configuration); a rollback restores it, never re-renders a spec.")
+  public String lastGoodSnapshot;
 
   @JsonPropertyDescription(
-      "A revision that was rolled back; it is not tried again until the spec changes.")
+      "A revision that failed; the spec that produced it is not tried again until it changes.")
   public String failedRevision;
+
+  @JsonPropertyDescription("Fingerprint of the spec that produced failedRevision.")
+  public String failedSpecHash;
+
+  @JsonPropertyDescription(
+      "A rollback target that failed too: the operator stops acting until the spec changes.")
+  public String failedRollbackRevision;
+
+  @JsonPropertyDescription("True while the last good revision is being restored.")
+  public Boolean rollingBack;
+
+  @JsonPropertyDescription("When the current revision last made progress (RFC 3339).")
+  public String lastProgressAt;
+
+  @JsonPropertyDescription("Replica counts of the current revision at its last progress.")
+  public String progressMark;
+
+  @JsonPropertyDescription(
+      "Restart counts of pods that existed before the current rollout began; restarts are"
+          + " judged as increases over these.")
+  public java.util.Map<String, Integer> restartBaseline = new java.util.LinkedHashMap<>();
+
+  @JsonPropertyDescription("BlueGreen: the revision the tenant Service sends traffic to.")
+  public String activeRevision;
+
+  @JsonPropertyDescription("The last kaleem.io/retry annotation value acted upon.")
+  public String retryToken;
+
+  @JsonPropertyDescription("The latest analysis of the current revision.")
+  public AnalysisStatus analysis;
 
   public List<RollbackRecord> rollbackHistory = new ArrayList<>();
 
@@ -55,6 +87,21 @@ public class KaleemTenantStatus {
     public Integer rebuilt = 0;
     public Integer unmanaged = 0;
     public Integer dropped = 0;
+  }
+
+  public static class AnalysisStatus {
+    public String revision;
+
+    @JsonPropertyDescription("Running, Passed, Failed, Error or Inconclusive.")
+    public String phase;
+
+    public Integer measurements = 0;
+    public Integer failures = 0;
+    public Integer consecutiveErrors = 0;
+    public Integer inconclusive = 0;
+
+    @JsonPropertyDescription("At most 512 characters; never a response body.")
+    public String message;
   }
 
   public static class RollbackRecord {

@@ -74,11 +74,25 @@ public class Applier {
         && !drifted(desired, actual)) {
       return new Applied<>(Outcome.UNCHANGED, actual);
     }
-    desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
-    keepStatus(actual, desired);
-    T updated = client.resource(desired).update();
-    count(desired, Outcome.UPDATED);
-    return new Applied<>(Outcome.UPDATED, updated);
+    // Another writer (the deployment controller's status, the HPA's scale) may move the
+    // resourceVersion between our read and our write: read again and retry the same desired state.
+    for (int attempt = 1; ; attempt++) {
+      desired.getMetadata().setResourceVersion(actual.getMetadata().getResourceVersion());
+      keepStatus(actual, desired);
+      try {
+        T updated = client.resource(desired).update();
+        count(desired, Outcome.UPDATED);
+        return new Applied<>(Outcome.UPDATED, updated);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 3) {
+          throw e;
+        }
+        actual = client.resource(desired).get();
+        if (actual == null) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Creates the object only when absent; never changes an existing one (generated secrets). */

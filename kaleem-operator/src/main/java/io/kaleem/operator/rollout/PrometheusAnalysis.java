@@ -1,5 +1,13 @@
 package io.kaleem.operator.rollout;
 
+import static io.kaleem.crds.metrics.MetricNames.HTTP_ERRORS;
+import static io.kaleem.crds.metrics.MetricNames.HTTP_REQUEST_DURATION;
+import static io.kaleem.crds.metrics.MetricNames.LABEL_NAMESPACE;
+import static io.kaleem.crds.metrics.MetricNames.LABEL_REVISION;
+import static io.kaleem.crds.metrics.MetricNames.LABEL_TENANT;
+import static io.kaleem.crds.metrics.MetricNames.bucket;
+import static io.kaleem.crds.metrics.MetricNames.count;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
@@ -12,95 +20,168 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * Asks a Prometheus server whether a revision's error rate and P95 latency are within the rollout
- * thresholds, over the analysis window, for the pods of that revision ({@code revision} label,
- * copied from the pod label {@code kaleem.io/revision} by the scrape config).
+ * One measurement of a revision against a Prometheus server: request count, error rate and P95
+ * latency over the analysis window, for that revision's pods only. Queries are built from the
+ * shared {@code MetricNames}, so they ask for exactly the series the API exports. Runs on the
+ * analysis executor, never on a reconcile thread; a failure message names the status or the
+ * exception class only, never a response body.
  */
 public class PrometheusAnalysis {
 
-  /** The verdict of one analysis. {@code failure} is present when a threshold is exceeded. */
-  public record Verdict(Optional<String> failure, String summary) {}
+  /** The outcome of one measurement. */
+  public record Measurement(AnalysisResult.Kind kind, String message) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
-  public Verdict analyse(
-      String namespace, String tenant, String revision, KaleemTenantSpec.Analysis a)
-      throws IOException, InterruptedException {
-    String sel =
-        "namespace=\"" + namespace + "\",tenant=\"" + tenant + "\",revision=\"" + revision + "\"";
-    String w = a.window;
-    OptionalDouble errors =
-        query(
-            a.prometheusAddress,
-            "sum(rate(http_errors_total{"
-                + sel
-                + "}["
-                + w
-                + "])) / sum(rate(http_request_duration_seconds_count{"
-                + sel
-                + "}["
-                + w
-                + "]))");
-    OptionalDouble p95 =
-        query(
-            a.prometheusAddress,
-            "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{"
-                + sel
-                + "}["
-                + w
-                + "])))");
-    double maxErrors = Double.parseDouble(a.maxErrorRate);
-    double maxP95 = Double.parseDouble(MonitoringResources.seconds(a.maxP95Latency));
-    String summary =
-        "error rate "
-            + fmt(errors)
-            + " (max "
-            + a.maxErrorRate
-            + "), P95 "
-            + fmt(p95)
-            + "s (max "
-            + maxP95
-            + "s) over "
-            + w;
-    if (errors.isPresent() && errors.getAsDouble() > maxErrors) {
-      return new Verdict(Optional.of("analysis failed: " + summary), summary);
-    }
-    if (p95.isPresent() && p95.getAsDouble() > maxP95) {
-      return new Verdict(Optional.of("analysis failed: " + summary), summary);
-    }
-    return new Verdict(Optional.empty(), summary);
+  public static String selector(String namespace, String tenant, String revision) {
+    return LABEL_NAMESPACE
+        + "=\""
+        + namespace
+        + "\","
+        + LABEL_TENANT
+        + "=\""
+        + tenant
+        + "\","
+        + LABEL_REVISION
+        + "=\""
+        + revision
+        + "\"";
   }
 
-  private OptionalDouble query(String base, String promql)
-      throws IOException, InterruptedException {
-    String url =
-        base.replaceAll("/+$", "")
-            + "/api/v1/query?query="
-            + URLEncoder.encode(promql, StandardCharsets.UTF_8);
-    HttpResponse<String> res =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (res.statusCode() != 200) {
-      throw new IOException("Prometheus answered " + res.statusCode() + ": " + res.body());
+  public static String requestsQuery(String sel, String window) {
+    return "sum(increase(" + count(HTTP_REQUEST_DURATION) + "{" + sel + "}[" + window + "]))";
+  }
+
+  /** Errors over requests; no error series at all means no errors (never "no data"). */
+  public static String errorRateQuery(String sel, String window) {
+    return "(sum(rate("
+        + HTTP_ERRORS
+        + "{"
+        + sel
+        + "}["
+        + window
+        + "])) or vector(0)) / sum(rate("
+        + count(HTTP_REQUEST_DURATION)
+        + "{"
+        + sel
+        + "}["
+        + window
+        + "]))";
+  }
+
+  public static String p95Query(String sel, String window) {
+    return "histogram_quantile(0.95, sum by (le) (rate("
+        + bucket(HTTP_REQUEST_DURATION)
+        + "{"
+        + sel
+        + "}["
+        + window
+        + "])))";
+  }
+
+  public Measurement measure(
+      String provider,
+      URI endpoint,
+      String namespace,
+      String tenant,
+      String revision,
+      KaleemTenantSpec.Analysis a) {
+    String sel = selector(namespace, tenant, revision);
+    String w = a.window;
+    try {
+      OptionalDouble requests = query(endpoint, requestsQuery(sel, w));
+      int min = a.minSamples == null ? 50 : a.minSamples;
+      if (requests.isEmpty() || requests.getAsDouble() < min) {
+        return new Measurement(
+            AnalysisResult.Kind.NO_DATA,
+            "no data: " + fmt(requests) + " requests over " + w + " (at least " + min + " needed)");
+      }
+      OptionalDouble errors = query(endpoint, errorRateQuery(sel, w));
+      OptionalDouble p95 = query(endpoint, p95Query(sel, w));
+      if (errors.isEmpty() || p95.isEmpty()) {
+        return new Measurement(AnalysisResult.Kind.NO_DATA, "no data for error rate or P95");
+      }
+      double maxErrors = Double.parseDouble(a.maxErrorRate);
+      double maxP95 = Double.parseDouble(MonitoringResources.seconds(a.maxP95Latency));
+      String summary =
+          "error rate "
+              + fmt(errors)
+              + " (max "
+              + a.maxErrorRate
+              + "), P95 "
+              + fmt(p95)
+              + "s (max "
+              + maxP95
+              + "s) over "
+              + w
+              + ", "
+              + fmt(requests)
+              + " requests";
+      boolean bad = errors.getAsDouble() > maxErrors || p95.getAsDouble() > maxP95;
+      return new Measurement(
+          bad ? AnalysisResult.Kind.FAILURE : AnalysisResult.Kind.SUCCESS, summary);
+    } catch (IOException e) {
+      return new Measurement(
+          AnalysisResult.Kind.ERROR,
+          "Prometheus '" + provider + "': " + Messages.bound(e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Measurement(AnalysisResult.Kind.ERROR, "interrupted");
+    } catch (RuntimeException e) {
+      return new Measurement(
+          AnalysisResult.Kind.ERROR,
+          "Prometheus '" + provider + "': " + e.getClass().getSimpleName());
     }
-    JsonNode result = JSON.readTree(res.body()).path("data").path("result");
+  }
+
+  /** IOException messages here are ours: a status code or an exception class, never a body. */
+  private OptionalDouble query(URI base, String promql) throws IOException, InterruptedException {
+    URI uri =
+        URI.create(
+            base.toString().replaceAll("/+$", "")
+                + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    HttpResponse<String> res;
+    try {
+      res =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IOException("unreachable (" + e.getClass().getSimpleName() + ")");
+    }
+    if (res.statusCode() != 200) {
+      throw new IOException("answered HTTP " + res.statusCode());
+    }
+    JsonNode result;
+    try {
+      result = JSON.readTree(res.body()).path("data").path("result");
+    } catch (IOException e) {
+      throw new IOException("answered something that is not a query result");
+    }
     if (!result.isArray() || result.isEmpty()) {
       return OptionalDouble.empty();
     }
-    String v = result.get(0).path("value").path(1).asText();
-    double d = Double.parseDouble(v);
-    return Double.isNaN(d) ? OptionalDouble.empty() : OptionalDouble.of(d);
+    double d;
+    try {
+      d = Double.parseDouble(result.get(0).path("value").path(1).asText());
+    } catch (NumberFormatException e) {
+      throw new IOException("answered a value that is not a number");
+    }
+    return Double.isNaN(d) || Double.isInfinite(d) ? OptionalDouble.empty() : OptionalDouble.of(d);
   }
 
   private static String fmt(OptionalDouble d) {
-    return d.isPresent() ? String.format(java.util.Locale.ROOT, "%.4f", d.getAsDouble()) : "n/a";
+    return d.isPresent() ? String.format(Locale.ROOT, "%.4f", d.getAsDouble()) : "n/a";
   }
 }

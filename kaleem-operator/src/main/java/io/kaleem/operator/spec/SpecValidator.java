@@ -95,9 +95,12 @@ public final class SpecValidator {
     }
     if (spec.rollout != null && spec.rollout.analysis != null) {
       KaleemTenantSpec.Analysis a = spec.rollout.analysis;
-      if (a.prometheusAddress == null || !a.prometheusAddress.matches("^https?://[^\\s]+$")) {
-        out.add("spec.rollout.analysis.prometheusAddress must be an http(s) URL");
+      if (a.provider == null || !a.provider.matches(KaleemTenantSpec.NAME_PATTERN)) {
+        out.add(
+            "spec.rollout.analysis.provider must name a Prometheus endpoint of the operator's"
+                + " configuration (a DNS label)");
       }
+      duration(out, "spec.rollout.analysis.interval", a.interval);
       ratio(out, "spec.rollout.analysis.maxErrorRate", a.maxErrorRate);
       duration(out, "spec.rollout.analysis.maxP95Latency", a.maxP95Latency);
       duration(out, "spec.rollout.analysis.window", a.window);

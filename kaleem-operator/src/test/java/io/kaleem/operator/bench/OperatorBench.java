@@ -157,6 +157,19 @@ public final class OperatorBench {
               sp.rollout.stabilizationSeconds = 600;
             });
         h.await(name, OperatorHarness.phase(Phase.Progressing), Duration.ofSeconds(30));
+        // The decision is persisted before the Deployment is written: wait for the write.
+        h.await(
+            name,
+            t ->
+                h.deployment(name)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getImage()
+                    .endsWith("-broken"),
+            Duration.ofSeconds(30));
         long t2 = System.nanoTime();
         h.markDeadlineExceeded(name);
         org.awaitility.Awaitility.await()

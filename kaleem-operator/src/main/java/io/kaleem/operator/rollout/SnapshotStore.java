@@ -1,0 +1,107 @@
+package io.kaleem.operator.rollout;
+
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.operator.Labels;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Last good snapshots as {@code apps/v1} ControllerRevisions owned by the tenant (the object
+ * StatefulSets and DaemonSets keep their history in): deleted with the tenant, immutable once
+ * written, named after the revision so writing one twice is a no-op.
+ */
+public class SnapshotStore {
+
+  private static final String DATA_TEMPLATE = "template";
+  private static final String DATA_CONFIG = "config";
+  private static final String DATA_IMAGES = "imageDigests";
+
+  private final KubernetesClient client;
+
+  public SnapshotStore(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static String name(KaleemTenant t, String revision) {
+    return Labels.apiName(t) + "-" + revision;
+  }
+
+  /**
+   * Stores a snapshot; {@code imageDigests} are the image IDs the kubelet reported for the
+   * revision's ready pods (what actually ran, as a record for the engineer).
+   */
+  public String save(KaleemTenant t, Snapshot s, long number, Map<String, String> imageDigests) {
+    String name = name(t, s.revision());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put(DATA_TEMPLATE, s.template());
+    data.put(DATA_CONFIG, s.config());
+    data.put(DATA_IMAGES, imageDigests);
+    ControllerRevision cr =
+        new ControllerRevisionBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(t.getMetadata().getNamespace())
+            .withLabels(Labels.common(t))
+            .addToLabels(Labels.REVISION, s.revision())
+            .withOwnerReferences(
+                List.of(
+                    new OwnerReferenceBuilder()
+                        .withApiVersion(t.getApiVersion())
+                        .withKind(t.getKind())
+                        .withName(t.getMetadata().getName())
+                        .withUid(t.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build()))
+            .endMetadata()
+            .withRevision(number)
+            .withData(data)
+            .build();
+    try {
+      client
+          .apps()
+          .controllerRevisions()
+          .inNamespace(t.getMetadata().getNamespace())
+          .resource(cr)
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Same name, same revision hash: the content is the same snapshot.
+    }
+    return name;
+  }
+
+  /** The stored snapshot, or null when it is gone (deleted by hand). */
+  public Snapshot load(KaleemTenant t, String name) {
+    ControllerRevision cr =
+        client
+            .apps()
+            .controllerRevisions()
+            .inNamespace(t.getMetadata().getNamespace())
+            .withName(name)
+            .get();
+    if (cr == null || cr.getData() == null) {
+      return null;
+    }
+    // data is free-form (RawExtension): read it back through JSON, whatever type it arrived as.
+    Map<?, ?> data = Serialization.unmarshal(Serialization.asJson(cr.getData()), Map.class);
+    if (data.get(DATA_TEMPLATE) == null || data.get(DATA_CONFIG) == null) {
+      return null;
+    }
+    PodTemplateSpec template =
+        Serialization.unmarshal(
+            Serialization.asJson(data.get(DATA_TEMPLATE)), PodTemplateSpec.class);
+    String revision = template.getMetadata().getLabels().get(Labels.REVISION);
+    return new Snapshot(revision, String.valueOf(data.get(DATA_CONFIG)), template);
+  }
+}

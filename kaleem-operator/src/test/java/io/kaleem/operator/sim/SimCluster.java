@@ -1,0 +1,421 @@
+package io.kaleem.operator.sim;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
+import io.kaleem.operator.KaleemOperator;
+import io.kaleem.operator.OperatorOptions;
+import io.kaleem.operator.OperatorSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A simulated cluster: the fabric8 mock API server in CRUD mode (it stores objects, bumps {@code
+ * metadata.generation} on spec changes and serves watches) with the controllers a real cluster runs
+ * beside it: {@link DeploymentController}, {@link Kubelet}, {@link Autoscaler}, and a {@link
+ * SimClock} the test moves. The real operator runs in-process against it with that clock.
+ *
+ * <p>The test drives time: {@link #step} advances the clock, lets every controller act once, sends
+ * production traffic, and waits for the operator to reconcile at least once after (it polls a
+ * rollout in progress every 20 ms of wall time, so each simulated step costs a few milliseconds).
+ */
+public final class SimCluster implements AutoCloseable {
+
+  public static final String NS = "sim";
+  private static final String OPERATOR_AGENT = "kaleem-operator-under-test";
+
+  public final KubernetesMockServer server;
+  public final KubernetesClient client;
+  public final SimClock clock = new SimClock(Instant.parse("2026-01-01T00:00:00Z"));
+  public final DeploymentController deployments;
+  public final Kubelet kubelet;
+  public final Autoscaler autoscaler;
+  public final MongoServer mongo;
+  public final String mongoUri;
+  private final FaultyDispatcher dispatcher = new FaultyDispatcher();
+  private final List<Traffic> traffic = new ArrayList<>();
+  private KubernetesClient operatorClient;
+  private KaleemOperator operator;
+  private OperatorOptions options = OperatorOptions.defaults();
+
+  /** Template revisions each Deployment took, in order ("name=revision"). */
+  public final List<String> deploymentWrites = new CopyOnWriteArrayList<>();
+
+  private final io.fabric8.kubernetes.client.Watch deploymentWatch;
+
+  public SimCluster() throws IOException {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init();
+    client = server.createClient();
+    try (InputStream in = Files.newInputStream(crdFile())) {
+      client.apiextensions().v1().customResourceDefinitions().load(in).create();
+    }
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    deployments = new DeploymentController(client, NS);
+    kubelet = new Kubelet(client, NS);
+    autoscaler = new Autoscaler(client, NS);
+    mongo = new MongoServer(new MemoryBackend());
+    mongoUri = mongo.bindAndGetConnectionString();
+    Map<String, String> last = new java.util.concurrent.ConcurrentHashMap<>();
+    deploymentWatch =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NS)
+            .watch(
+                new io.fabric8.kubernetes.client.Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Deployment d) {
+                    if (action == Action.DELETED) {
+                      return;
+                    }
+                    String name = d.getMetadata().getName();
+                    String rev =
+                        d.getSpec()
+                            .getTemplate()
+                            .getMetadata()
+                            .getLabels()
+                            .get("kaleem.io/revision");
+                    if (rev != null && !rev.equals(last.put(name, rev))) {
+                      deploymentWrites.add(name + "=" + rev);
+                    }
+                  }
+
+                  @Override
+                  public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                });
+  }
+
+  public static OperatorSettings settings() {
+    return new OperatorSettings(
+        Set.of(),
+        -1,
+        null,
+        "unused",
+        Duration.ofMinutes(5),
+        Duration.ofMillis(700),
+        Duration.ofMillis(100),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(20),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(30),
+        4);
+  }
+
+  public void startOperator(OperatorOptions o) throws IOException {
+    startOperator(o, settings());
+  }
+
+  public void startOperator(OperatorOptions o, OperatorSettings settings) throws IOException {
+    this.options = o.withClock(clock);
+    Config c = new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build();
+    operatorClient = new KubernetesClientBuilder().withConfig(c).build();
+    operator = new KaleemOperator(operatorClient, settings, options, false);
+    operator.start();
+  }
+
+  public void startOperator() throws IOException {
+    startOperator(OperatorOptions.defaults());
+  }
+
+  /** Stops the operator as a crash would leave things: nothing more of it reaches the server. */
+  public void stopOperator() {
+    dispatcher.cutOff = true;
+    operator.close();
+    operatorClient.close();
+    dispatcher.cutOff = false;
+    dispatcher.crashAfter = null;
+  }
+
+  /**
+   * The operator "crashes" right after the first request matching {@code when} is served: every
+   * later request from it fails as if the process were gone.
+   */
+  public void crashAfter(Predicate<RecordedRequest> when) {
+    dispatcher.crashAfter = when;
+  }
+
+  public boolean crashed() {
+    return dispatcher.cutOff;
+  }
+
+  public Traffic traffic(String service) {
+    Traffic t = new Traffic(client, NS, service);
+    traffic.add(t);
+    return t;
+  }
+
+  public void createMongoSecret(String name) {
+    client
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withStringData(Map.of("uri", mongoUri))
+                .build())
+        .create();
+  }
+
+  public static KaleemTenantSpec spec(String name) {
+    KaleemTenantSpec spec = new KaleemTenantSpec();
+    spec.plan = "growth";
+    spec.api.image = "ghcr.io/kaleem/api:1.0.0";
+    spec.api.autoscaling.enabled = false;
+    spec.api.replicas = 2;
+    spec.database.name = name + "_db";
+    spec.database.secretRef.name = name + "-mongo";
+    spec.rollout.stabilizationSeconds = 30;
+    return spec;
+  }
+
+  public KaleemTenant create(String name, KaleemTenantSpec spec) {
+    createMongoSecret(name + "-mongo");
+    KaleemTenant t = new KaleemTenant();
+    t.getMetadata().setName(name);
+    t.getMetadata().setNamespace(NS);
+    t.setSpec(spec);
+    return client.resources(KaleemTenant.class).inNamespace(NS).resource(t).create();
+  }
+
+  public KaleemTenant get(String name) {
+    return client.resources(KaleemTenant.class).inNamespace(NS).withName(name).get();
+  }
+
+  public void editSpec(String name, Consumer<KaleemTenantSpec> change) {
+    edit(name, t -> change.accept(t.getSpec()));
+  }
+
+  public void annotate(String name, String key, String value) {
+    edit(
+        name,
+        t -> {
+          if (t.getMetadata().getAnnotations() == null) {
+            t.getMetadata().setAnnotations(new HashMap<>());
+          }
+          t.getMetadata().getAnnotations().put(key, value);
+        });
+  }
+
+  /** As kubectl edit: on a conflict with the operator's status write, read again and retry. */
+  private void edit(String name, Consumer<KaleemTenant> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(KaleemTenant.class)
+            .inNamespace(NS)
+            .withName(name)
+            .edit(
+                t -> {
+                  change.accept(t);
+                  return t;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(NS).withName(name).get();
+  }
+
+  public String runningRevision(String deployment) {
+    Deployment d = deployment(deployment);
+    return d == null
+        ? null
+        : d.getSpec().getTemplate().getMetadata().getLabels().get("kaleem.io/revision");
+  }
+
+  /** One simulated step of {@code d}: clock, controllers, traffic, then at least one reconcile. */
+  public void step(Duration d) {
+    long before = reconciles();
+    clock.advance(d);
+    Instant now = clock.instant();
+    autoscaler.step();
+    deployments.step(now);
+    kubelet.step(now);
+    deployments.step(now);
+    for (Traffic t : traffic) {
+      t.send(10);
+    }
+    awaitReconcile(before);
+  }
+
+  /** Steps until the tenant matches or {@code atMost} simulated time has passed. */
+  public KaleemTenant runUntil(
+      String tenant, Predicate<KaleemTenant> until, Duration atMost, Duration step) {
+    Instant end = clock.instant().plus(atMost);
+    while (true) {
+      KaleemTenant t = get(tenant);
+      if (t != null && t.getStatus() != null && until.test(t)) {
+        return t;
+      }
+      if (!clock.instant().isBefore(end)) {
+        throw new AssertionError(
+            "not reached within "
+                + atMost
+                + " of simulated time; writes "
+                + deploymentWrites
+                + "; deployment status: "
+                + io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+                    deployment(tenant + "-api").getStatus())
+                + "; pods: "
+                + client.pods().inNamespace(NS).list().getItems().stream()
+                    .map(
+                        p ->
+                            p.getMetadata().getName()
+                                + "/"
+                                + p.getMetadata().getLabels().get("kaleem.io/revision")
+                                + "/"
+                                + DeploymentController.ready(p))
+                    .toList()
+                + "; status: "
+                + (t == null
+                    ? null
+                    : io.fabric8.kubernetes.client.utils.Serialization.asYaml(t.getStatus())));
+      }
+      step(step);
+    }
+  }
+
+  public KaleemTenant runUntil(String tenant, Predicate<KaleemTenant> until, Duration atMost) {
+    return runUntil(tenant, until, atMost, Duration.ofSeconds(1));
+  }
+
+  /** Steps for {@code total} simulated time, checking {@code invariant} after every step. */
+  public void runFor(
+      Duration total, Duration step, Consumer<KaleemTenant> invariant, String tenant) {
+    Instant end = clock.instant().plus(total);
+    while (clock.instant().isBefore(end)) {
+      step(step);
+      if (invariant != null) {
+        invariant.accept(get(tenant));
+      }
+    }
+  }
+
+  public long reconciles() {
+    if (operator == null) {
+      return 0;
+    }
+    var timer = operator.registry().find("kaleem_operator_tenant_reconcile_seconds").timer();
+    return timer == null ? 0 : timer.count();
+  }
+
+  /**
+   * Waits (wall time) for the operator to finish a reconcile that began after the step: two more
+   * completions, or 300 ms when nothing is in progress (an idle tenant is not polled).
+   */
+  private void awaitReconcile(long before) {
+    long until = System.nanoTime() + 300_000_000L;
+    while (operator != null
+        && !dispatcher.cutOff
+        && reconciles() < before + 2
+        && System.nanoTime() < until) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  static Path crdFile() {
+    for (String dir : new String[] {"../crds", "crds"}) {
+      Path p = Path.of(dir, "kaleemtenants.kaleem.io-v1.yml");
+      if (Files.exists(p)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("crds/kaleemtenants.kaleem.io-v1.yml not found");
+  }
+
+  @Override
+  public void close() {
+    for (Traffic t : traffic) {
+      t.close();
+    }
+    deploymentWatch.close();
+    if (operator != null) {
+      operator.close();
+      operatorClient.close();
+    }
+    client.close();
+    server.destroy();
+    mongo.shutdownNow();
+  }
+
+  /**
+   * CRUD dispatcher that records the operator's Deployment writes, answers the operator's
+   * SelfSubjectRulesReview, and can cut the operator off after a given request.
+   */
+  private final class FaultyDispatcher extends KubernetesCrudDispatcher {
+    volatile Predicate<RecordedRequest> crashAfter;
+    volatile boolean cutOff;
+
+    FaultyDispatcher() {
+      super(List.of());
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      boolean fromOperator = OPERATOR_AGENT.equals(request.getHeader("User-Agent"));
+      if (fromOperator && cutOff) {
+        return new MockResponse().setResponseCode(503).setBody("{}");
+      }
+      if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        return new MockResponse()
+            .setResponseCode(201)
+            .addHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                    + "\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":[]}}");
+      }
+      MockResponse r = super.dispatch(request);
+      Predicate<RecordedRequest> crash = crashAfter;
+      if (fromOperator && crash != null && crash.test(request)) {
+        cutOff = true;
+      }
+      return r;
+    }
+  }
+}
