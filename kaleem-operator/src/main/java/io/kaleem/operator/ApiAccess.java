@@ -84,8 +84,8 @@ public final class ApiAccess {
               "",
               "pods",
               List.of(),
-              List.of("list"),
-              "RolloutController: the pods of a revision under judgement"),
+              List.of("list", "watch"),
+              "pod informer: the pods of the revision RolloutDecision judges"),
           new Grant(
               Scope.WATCHED_NAMESPACES, "", "events", List.of(), List.of("create"), "TenantEvents"),
           new Grant(
@@ -95,6 +95,13 @@ public final class ApiAccess {
               List.of(),
               List.of("get", "list", "watch", "create", "update"),
               "Deployment informer (rollout decisions) and Applier"),
+          new Grant(
+              Scope.WATCHED_NAMESPACES,
+              "apps",
+              "controllerrevisions",
+              List.of(),
+              List.of("get", "create"),
+              "SnapshotStore: last good snapshots, written once, read on rollback"),
           new Grant(
               Scope.WATCHED_NAMESPACES,
               "autoscaling",
