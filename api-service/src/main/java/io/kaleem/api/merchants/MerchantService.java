@@ -4,6 +4,9 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.LocalizedText;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.messaging.DomainEvents;
+import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.money.Money;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
@@ -59,8 +62,15 @@ public class MerchantService {
   private final PlanService plans;
   private final Clock clock;
 
+  private final DomainEvents events;
+
   public MerchantService(
-      ReactiveMongoTemplate mongo, KeysetPager pager, PlanService plans, Clock clock) {
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      PlanService plans,
+      Clock clock,
+      DomainEvents events) {
+    this.events = events;
     this.mongo = mongo;
     this.pager = pager;
     this.plans = plans;
@@ -188,7 +198,19 @@ public class MerchantService {
               return modify(
                   open(merchantId), new Update().set("subscription", s).set("updatedAt", now));
             })
-        .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot subscribe"));
+        .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot subscribe"))
+        .flatMap(this::announceSubscription);
+  }
+
+  /** Records {@code merchant.subscription-changed} before the change is answered. */
+  private Mono<Merchant> announceSubscription(Merchant m) {
+    return events
+        .record(
+            EventType.MERCHANT_SUBSCRIPTION_CHANGED,
+            m.id().toHexString(),
+            m.id().toHexString(),
+            EventData.subscription(m))
+        .thenReturn(m);
   }
 
   /**
@@ -238,7 +260,8 @@ public class MerchantService {
                   return blocker != null
                       ? blocker
                       : "The subscription changed while renewing; read it and retry";
-                }));
+                }))
+        .flatMap(this::announceSubscription);
   }
 
   /** Turns auto-renew off and cancels the subscription; no live subscription is a 409. */
@@ -263,7 +286,8 @@ public class MerchantService {
                 m ->
                     m.subscription() == null
                         ? "Merchant has no subscription to cancel"
-                        : "The subscription is already cancelled"));
+                        : "The subscription is already cancelled"))
+        .flatMap(this::announceSubscription);
   }
 
   static ListQuery<Merchant> listQuery(MerchantListFilter f) {

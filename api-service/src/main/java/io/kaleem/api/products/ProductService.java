@@ -5,6 +5,9 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.messaging.DomainEvents;
+import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.money.Money;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
@@ -44,12 +47,16 @@ public class ProductService {
   private final CategoryLookup categories;
   private final Clock clock;
 
+  private final DomainEvents events;
+
   public ProductService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
       CategoryLookup categories,
-      Clock clock) {
+      Clock clock,
+      DomainEvents events) {
+    this.events = events;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -68,7 +75,8 @@ public class ProductService {
         .flatMap(mongo::insert)
         .onErrorMap(
             DuplicateKeyException.class,
-            e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"));
+            e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"))
+        .flatMap(p -> announce(EventType.PRODUCT_CREATED, p));
   }
 
   /**
@@ -91,7 +99,8 @@ public class ProductService {
                                     requests.stream().map(r -> newProduct(m, r)).toList()))))
         .onErrorMap(
             DuplicateKeyException.class,
-            e -> ApiException.conflict("A SKU in the batch is already used by this merchant"));
+            e -> ApiException.conflict("A SKU in the batch is already used by this merchant"))
+        .concatMap(p -> announce(EventType.PRODUCT_CREATED, p));
   }
 
   public Mono<Product> get(String merchantId, String productId) {
@@ -117,7 +126,8 @@ public class ProductService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Product.class))
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
+        .flatMap(p -> announce(EventType.PRODUCT_CHANGED, p));
   }
 
   /** Products are archived, not deleted: orders keep pointing at them. */
@@ -131,7 +141,15 @@ public class ProductService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Product.class))
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
+        .flatMap(p -> announce(EventType.PRODUCT_ARCHIVED, p));
+  }
+
+  /** Records the product's event in the outbox before the change is answered. */
+  private Mono<Product> announce(EventType type, Product p) {
+    return events
+        .record(type, p.merchantId(), p.id().toHexString(), EventData.product(p))
+        .thenReturn(p);
   }
 
   static ListQuery<Product> listQuery(String merchantId, ProductListFilter f) {

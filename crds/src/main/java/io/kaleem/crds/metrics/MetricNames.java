@@ -1,11 +1,11 @@
 package io.kaleem.crds.metrics;
 
 /**
- * Every Prometheus series name and label key that more than one part of the platform uses: the
- * API exports them, the operator's PrometheusRule and rollout analysis query them, and the
- * dashboards and alert files under {@code observability/} are checked against them. Names are the
- * seed system's (see {@code shared/seed/README.md}); a name is added here before any module uses
- * it, so a query can never ask for a series nobody exports.
+ * Every Prometheus series name and label key that more than one part of the platform uses: the API
+ * exports them, the operator's PrometheusRule and rollout analysis query them, and the dashboards
+ * and alert files under {@code observability/} are checked against them. Names are the seed
+ * system's (see {@code shared/seed/README.md}); a name is added here before any module uses it, so
+ * a query can never ask for a series nobody exports.
  *
  * <p>Base names are given without the {@code _bucket}/{@code _count}/{@code _sum} suffixes
  * Prometheus adds to a histogram; {@link #bucket}, {@link #count} and {@link #sum} build them.
@@ -45,6 +45,40 @@ public final class MetricNames {
   /** Gauge of open WebSocket sessions: labels gateway, authenticated. */
   public static final String WEBSOCKET_CONNECTIONS_ACTIVE = "websocket_connections_active";
 
+  /** Counter of messages written to WebSocket sessions: label gateway. */
+  public static final String WEBSOCKET_MESSAGES_SENT = "websocket_messages_sent_total";
+
+  /**
+   * Counter of messages not delivered to a session: labels gateway, reason (slow_client when a
+   * client's bounded buffer overflowed and it was disconnected).
+   */
+  public static final String WEBSOCKET_MESSAGES_DROPPED = "websocket_messages_dropped_total";
+
+  // ---- Messaging (owned by the messaging feature) ----
+  /** Counter of events the outbox relay handed to the broker: label event_type. */
+  public static final String EVENTS_PUBLISHED = "events_published_total";
+
+  /** Counter of events the broker confirmed (marked sent in the outbox): label event_type. */
+  public static final String EVENTS_CONFIRMED = "events_confirmed_total";
+
+  /** Counter of publish attempts that failed or were nacked (retried later): label event_type. */
+  public static final String EVENTS_FAILED = "events_failed_total";
+
+  /** Gauge of outbox events not yet confirmed by the broker. */
+  public static final String OUTBOX_DEPTH = "outbox_depth";
+
+  /** Gauge of the age of the oldest unconfirmed outbox event (0 when empty). */
+  public static final String OUTBOX_OLDEST_AGE = "outbox_oldest_age_seconds";
+
+  /** Counter of events a consumer handled: labels consumer, result (applied, duplicate, failed). */
+  public static final String EVENTS_CONSUMED = "events_consumed_total";
+
+  /** Histogram of the time from an event's occurrence to its consumption: label consumer. */
+  public static final String EVENT_CONSUMER_LAG = "event_consumer_lag_seconds";
+
+  /** Gauge of messages waiting in a dead-letter queue: label queue. */
+  public static final String DLQ_DEPTH = "dlq_depth";
+
   // ---- Label keys ----
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_ROUTE = "route";
@@ -59,6 +93,10 @@ public final class MetricNames {
   public static final String LABEL_RESULT = "result";
   public static final String LABEL_GATEWAY = "gateway";
   public static final String LABEL_AUTHENTICATED = "authenticated";
+  public static final String LABEL_EVENT_TYPE = "event_type";
+  public static final String LABEL_CONSUMER = "consumer";
+  public static final String LABEL_QUEUE = "queue";
+  public static final String LABEL_REASON = "reason";
 
   /**
    * Target labels the scrape adds (Kubernetes relabelling in {@code observability/prometheus} and

@@ -1,0 +1,80 @@
+package io.kaleem.api.realtime;
+
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.web.reactive.socket.HandshakeInfo;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
+import org.springframework.web.reactive.socket.server.RequestUpgradeStrategy;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * Reactor Netty's WebSocket upgrade, as Spring's {@code ReactorNettyRequestUpgradeStrategy} does
+ * it, plus one thing the session does not offer: aborting the TCP connection. A polite close sends
+ * a close frame and waits for it to be written, which never happens for a client that stopped
+ * reading (its receive window is full); {@link #abort} drops the connection at once, freeing what
+ * Netty had queued for it.
+ */
+final class AbortableUpgradeStrategy implements RequestUpgradeStrategy {
+
+  private static final String CONNECTION = AbortableUpgradeStrategy.class.getName() + ".connection";
+
+  private final WebsocketServerSpec spec;
+
+  AbortableUpgradeStrategy(int maxFramePayloadLength) {
+    this.spec =
+        WebsocketServerSpec.builder()
+            .maxFramePayloadLength(maxFramePayloadLength)
+            .handlePing(false)
+            .build();
+  }
+
+  @Override
+  public Mono<Void> upgrade(
+      ServerWebExchange exchange,
+      WebSocketHandler handler,
+      @Nullable String subProtocol,
+      Supplier<HandshakeInfo> handshakeInfoFactory) {
+    ServerHttpResponse response = exchange.getResponse();
+    HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
+    HandshakeInfo info = handshakeInfoFactory.get();
+    NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
+    WebsocketServerSpec negotiated =
+        WebsocketServerSpec.builder()
+            .protocols(subProtocol)
+            .maxFramePayloadLength(spec.maxFramePayloadLength())
+            .handlePing(spec.handlePing())
+            .build();
+    return response
+        .setComplete()
+        .then(
+            Mono.defer(
+                () ->
+                    reactorResponse.sendWebsocket(
+                        (in, out) -> {
+                          in.withConnection(c -> info.getAttributes().put(CONNECTION, c));
+                          WebSocketSession session =
+                              new ReactorNettyWebSocketSession(
+                                  in, out, info, buffers, negotiated.maxFramePayloadLength());
+                          return handler.handle(session);
+                        },
+                        negotiated)));
+  }
+
+  /** Drops the session's TCP connection without a closing handshake. */
+  static void abort(WebSocketSession session) {
+    if (session.getAttributes().get(CONNECTION) instanceof Connection c) {
+      c.dispose();
+    } else {
+      session.close().subscribe();
+    }
+  }
+}
