@@ -1,5 +1,8 @@
 package io.kaleem.api.realtime;
 
+import io.kaleem.api.observability.RequestContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -45,14 +48,34 @@ final class AbortableUpgradeStrategy implements RequestUpgradeStrategy {
       Supplier<HandshakeInfo> handshakeInfoFactory) {
     ServerHttpResponse response = exchange.getResponse();
     HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
-    HandshakeInfo info = handshakeInfoFactory.get();
+    HandshakeInfo given = handshakeInfoFactory.get();
+    // The session's own attributes: the caller the security filter verified from the upgrade's
+    // Authorization header (an exchange attribute, which Spring would not carry over), and the
+    // connection for abort().
+    Map<String, Object> attributes = new ConcurrentHashMap<>(given.getAttributes());
+    Object caller = exchange.getAttribute(RequestContext.CALLER);
+    if (caller != null) {
+      attributes.put(RequestContext.CALLER, caller);
+    }
+    HandshakeInfo info =
+        new HandshakeInfo(
+            given.getUri(),
+            given.getHeaders(),
+            given.getCookies(),
+            given.getPrincipal(),
+            given.getSubProtocol(),
+            given.getRemoteAddress(),
+            attributes,
+            given.getLogPrefix());
     NettyDataBufferFactory buffers = (NettyDataBufferFactory) response.bufferFactory();
-    WebsocketServerSpec negotiated =
+    WebsocketServerSpec.Builder builder =
         WebsocketServerSpec.builder()
-            .protocols(subProtocol)
             .maxFramePayloadLength(spec.maxFramePayloadLength())
-            .handlePing(spec.handlePing())
-            .build();
+            .handlePing(spec.handlePing());
+    if (subProtocol != null) {
+      builder.protocols(subProtocol);
+    }
+    WebsocketServerSpec negotiated = builder.build();
     return response
         .setComplete()
         .then(
@@ -60,7 +83,7 @@ final class AbortableUpgradeStrategy implements RequestUpgradeStrategy {
                 () ->
                     reactorResponse.sendWebsocket(
                         (in, out) -> {
-                          in.withConnection(c -> info.getAttributes().put(CONNECTION, c));
+                          in.withConnection(c -> attributes.put(CONNECTION, c));
                           WebSocketSession session =
                               new ReactorNettyWebSocketSession(
                                   in, out, info, buffers, negotiated.maxFramePayloadLength());

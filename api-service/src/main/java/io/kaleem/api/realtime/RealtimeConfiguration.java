@@ -1,6 +1,5 @@
 package io.kaleem.api.realtime;
 
-import io.kaleem.api.observability.RequestContext;
 import io.kaleem.api.security.VerifiedTokenCache;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -38,15 +37,13 @@ class RealtimeConfiguration {
   }
 
   /**
-   * The upgrade with the frame-size limit and the caller the security filter verified from the
-   * {@code Authorization} header carried into the session.
+   * The upgrade with the frame-size limit, carrying the caller the security filter verified from
+   * the {@code Authorization} header into the session ({@link AbortableUpgradeStrategy}).
    */
   @Bean
   WebSocketHandlerAdapter webSocketHandlerAdapter(RealtimeProperties cfg) {
-    HandshakeWebSocketService service =
-        new HandshakeWebSocketService(new AbortableUpgradeStrategy(cfg.maxMessageBytes()));
-    service.setSessionAttributePredicate(RequestContext.CALLER::equals);
-    return new WebSocketHandlerAdapter(service);
+    return new WebSocketHandlerAdapter(
+        new HandshakeWebSocketService(new AbortableUpgradeStrategy(cfg.maxMessageBytes())));
   }
 
   /** The Spring Cloud Stream function bound as {@code liveUpdates-in-0}. */
