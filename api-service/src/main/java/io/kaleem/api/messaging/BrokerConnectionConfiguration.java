@@ -26,8 +26,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Where the broker is. {@code AMQP_URL} ({@code kaleem.messaging.broker-url}, from the tenant's
- * Secret in production) names a RabbitMQ; without it and unless disabled, the API starts an
+ * Where the broker is. {@code AMQP_URL} ({@code kaleem.messaging.broker-url}) or Spring's own
+ * {@code spring.rabbitmq.addresses} ({@code SPRING_RABBITMQ_ADDRESSES}, which the operator renders
+ * from the tenant's Secret) names a RabbitMQ; without either and unless disabled, the API starts an
  * in-process AMQP 0-9-1 broker (Apache Qpid Broker-J) on a free loopback port, so {@code make run}
  * takes the same binder, outbox and WebSocket fan-out path as production. Both become the {@link
  * RabbitConnectionDetails} Boot's connection factory (and so the binder) uses.
@@ -122,7 +123,13 @@ class BrokerConnectionConfiguration {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
       var env = context.getEnvironment();
-      return env.getProperty(URL, "").isBlank() && env.getProperty(EMBEDDED, Boolean.class, true);
+      // Spring's own broker settings (the operator renders SPRING_RABBITMQ_ADDRESSES from the
+      // tenant's Secret) also name an external broker: then Boot's connection details apply.
+      boolean external =
+          !env.getProperty(URL, "").isBlank()
+              || !env.getProperty("spring.rabbitmq.addresses", "").isBlank()
+              || env.containsProperty("spring.rabbitmq.host");
+      return !external && env.getProperty(EMBEDDED, Boolean.class, true);
     }
   }
 

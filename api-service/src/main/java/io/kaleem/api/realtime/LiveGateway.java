@@ -74,17 +74,19 @@ final class LiveGateway implements WebSocketHandler {
                     m.getType() == WebSocketMessage.Type.TEXT
                         || m.getType() == WebSocketMessage.Type.BINARY)
             .map(m -> m.getPayloadAsText(StandardCharsets.UTF_8))
-            .concatMap(
-                text ->
-                    c.session == null
-                        ? authenticate(text).doOnNext(c::start).then()
-                        : Mono.fromRunnable(() -> onMessage(c.session, text)))
-            .then();
+            // A refused message closes the session with its status while the inbound side stays
+            // subscribed until the client answers the close.
+            .concatMap(text -> handleText(c, text).onErrorResume(e -> refuse(socket, e)))
+            .then()
+            // Closed from here, while the outbound side is still open: its close frame carries
+            // the status (cancelling the outbound first would close without one, 1005).
+            .onErrorResume(e -> refuse(socket, e));
     Mono<Void> authDeadline =
         Mono.delay(cfg.authTimeout())
             .then(
                 Mono.defer(
-                    () -> c.session == null ? Mono.error(new Refused(BAD_TOKEN)) : Mono.never()));
+                    () ->
+                        c.session == null ? refuse(socket, new Refused(BAD_TOKEN)) : Mono.never()));
     Mono<Void> out =
         socket.send(
             c.started
@@ -98,6 +100,12 @@ final class LiveGateway implements WebSocketHandler {
     return Mono.firstWithSignal(in, out, authDeadline)
         .onErrorResume(e -> refuse(socket, e))
         .doFinally(s -> c.cleanUp());
+  }
+
+  private Mono<Void> handleText(Connection c, String text) {
+    return c.session == null
+        ? authenticate(text).doOnNext(c::start).then()
+        : Mono.fromRunnable(() -> onMessage(c.session, text));
   }
 
   /** One connection's state: anonymous until {@link #start}, then a registered session. */

@@ -225,7 +225,10 @@ public final class MessagingBench {
       while (System.nanoTime() < until) {
         if (arrivals.size() > before) {
           id =
-              arrivals.keySet().stream().filter(k -> !isCounted(k, toAll)).findFirst().orElse(null);
+              arrivals.keySet().stream()
+                  .filter(k -> !measured.contains(k))
+                  .findFirst()
+                  .orElse(null);
         }
         if (id != null && Arrays.stream(arrivals.get(id)).allMatch(x -> x != 0)) {
           break;
@@ -245,7 +248,7 @@ public final class MessagingBench {
         max = Math.max(max, a - t0);
       }
       toAll.add(max);
-      counted.add(id);
+      measured.add(id);
     }
     sessions.forEach(WsClient::close);
     perClient.sort(Long::compare);
@@ -263,11 +266,8 @@ public final class MessagingBench {
         String.format("%.1f KiB", (heapAfter - heapBefore) / 1024.0 / clients));
   }
 
-  static final java.util.Set<String> counted = ConcurrentHashMap.newKeySet();
-
-  static boolean isCounted(String id, List<Long> unused) {
-    return counted.contains(id);
-  }
+  /** Fan-out event ids already measured. */
+  static final java.util.Set<String> measured = ConcurrentHashMap.newKeySet();
 
   /** {@code n} events recorded with the relay off, then one drain timed. */
   static void drain(StandaloneApp app, int n, StringBuilder md) {

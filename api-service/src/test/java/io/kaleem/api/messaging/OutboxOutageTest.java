@@ -70,12 +70,25 @@ class OutboxOutageTest {
       int changed = ORDERS / 10;
       assertThat(pending(gauges)).isEqualTo(ORDERS + changed);
       assertThat(recorder.bodies).isEmpty();
+      // The broker is a component of /api/health; readiness does not depend on it.
+      http.get().uri("/api/health").exchange().expectStatus().isEqualTo(503);
+      http.get().uri("/api/health/readiness").exchange().expectStatus().isOk();
 
       proxy.up();
       await()
           .atMost(Duration.ofMinutes(3))
           .until(() -> distinctIds(json, recorder.bodies).size() >= ORDERS + changed);
       await().atMost(Duration.ofMinutes(1)).until(() -> pending(gauges) == 0);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () ->
+                  http.get()
+                      .uri("/api/health")
+                      .exchange()
+                      .returnResult(String.class)
+                      .getStatus()
+                      .is2xxSuccessful());
 
       Set<String> created = new HashSet<>();
       Map<String, Integer> firstCreated = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.kaleem.api.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kaleem.api.support.ApiTest;
 import io.kaleem.api.support.CommerceFixtures;
@@ -17,7 +18,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -99,7 +99,7 @@ class LivePageTest {
             .expectBody(Map.class)
             .returnResult()
             .getResponseBody();
-    String merchant = (String) ((Map<String, Object>) registered.get("user")).get("merchantId");
+    String merchant = (String) ((Map<?, ?>) registered.get("user")).get("merchantId");
     Fixtures fixtures = new Fixtures(http, mongo);
     CommerceFixtures commerce = new CommerceFixtures(http, mongo);
     String product = (String) fixtures.product(merchant, "LIVE-PAGE", "9.99", 40).get("id");
@@ -109,13 +109,21 @@ class LivePageTest {
     browser.findElement(By.id("email")).sendKeys(email);
     browser.findElement(By.id("password")).sendKeys(password);
     browser.findElement(By.cssSelector("#signin button")).click();
-    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-    wait.until(d -> "live".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                "live".equals(browser.findElement(By.id("status")).getDomAttribute("data-state")));
 
     String orderId = (String) commerce.order(merchant, customer, product, 3).get("id");
 
-    wait.until(
-        d -> !d.findElements(By.cssSelector("#orders li[data-id='" + orderId + "']")).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !browser
+                    .findElements(By.cssSelector("#orders li[data-id='" + orderId + "']"))
+                    .isEmpty());
     List<String> rows =
         browser.findElements(By.cssSelector("#orders li")).stream().map(e -> e.getText()).toList();
     assertThat(rows).anySatisfy(r -> assertThat(r).contains("order.created").contains("29.97 SAR"));
