@@ -122,7 +122,11 @@ class BrokerConnectionConfiguration {
   static final class EmbeddedBrokerWanted implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      var env = context.getEnvironment();
+      return wanted(context.getEnvironment());
+    }
+
+    /** No broker named anywhere, and the embedded one not switched off. */
+    static boolean wanted(org.springframework.core.env.Environment env) {
       // Spring's own broker settings (the operator renders SPRING_RABBITMQ_ADDRESSES from the
       // tenant's Secret) also name an external broker: then Boot's connection details apply.
       boolean external =

@@ -10,10 +10,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Resolves {@code kaleem.messaging.exchange} and {@code kaleem.messaging.instance-id} once and pins
- * the results. Both are read by several bindings (and by the binder's own child contexts); a value
- * with {@code ${random.uuid}} in it (each replica's live-update queue, each test application's
- * exchange) would otherwise resolve to a different name at each read.
+ * Settles the messaging properties before any binding reads them. Resolves {@code
+ * kaleem.messaging.exchange} and {@code kaleem.messaging.instance-id} once and pins the results.
+ * Both are read by several bindings (and by the binder's own child contexts); a value with {@code
+ * ${random.uuid}} in it (each replica's live-update queue, each test application's exchange) would
+ * otherwise resolve to a different name at each read.
  */
 public class ExchangeNamePinning implements EnvironmentPostProcessor, Ordered {
 
@@ -32,6 +33,19 @@ public class ExchangeNamePinning implements EnvironmentPostProcessor, Ordered {
       String value = environment.getProperty(p);
       if (value != null) {
         pinned.put(p, value);
+      }
+    }
+    if (BrokerConnectionConfiguration.EmbeddedBrokerWanted.wanted(environment)) {
+      // Qpid refuses RabbitMQ's queue length and expiry arguments; the embedded broker is one
+      // process's, so its queues need neither (an empty value binds as unset).
+      for (String binding : List.of("default", "bindings.liveUpdates-in-0")) {
+        for (String key : List.of("expires", "dlq-expires", "max-length", "dlq-max-length")) {
+          pinned.put("spring.cloud.stream.rabbit." + binding + ".consumer." + key, "");
+        }
+      }
+      for (String binding : List.of("merchantStatistics-in-0", "notifications-in-0")) {
+        pinned.put(
+            "spring.cloud.stream.rabbit.bindings." + binding + ".consumer.dlq-max-length", "");
       }
     }
     environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, pinned));
