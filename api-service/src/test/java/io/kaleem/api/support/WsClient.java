@@ -9,6 +9,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.ConnectionProvider;
 
 /** A WebSocket client of {@code /ws} that records what it receives and how it was closed. */
 public final class WsClient implements AutoCloseable {
@@ -26,7 +27,9 @@ public final class WsClient implements AutoCloseable {
 
   private WsClient(int port, String authorization) {
     this.connection =
-        HttpClient.create()
+        // One connection per session, outside any pool: a pool's connection limit would queue the
+        // thousandth WebSocket of a benchmark behind the others.
+        HttpClient.create(ConnectionProvider.newConnection())
             .headers(
                 h -> {
                   if (authorization != null) {
