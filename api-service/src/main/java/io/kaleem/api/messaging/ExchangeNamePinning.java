@@ -36,16 +36,20 @@ public class ExchangeNamePinning implements EnvironmentPostProcessor, Ordered {
       }
     }
     if (BrokerConnectionConfiguration.EmbeddedBrokerWanted.wanted(environment)) {
-      // Qpid refuses RabbitMQ's queue length and expiry arguments; the embedded broker is one
+      // Qpid refuses RabbitMQ's queue expiry and length arguments; the embedded broker is one
       // process's, so its queues need neither (an empty value binds as unset).
       for (String binding : List.of("default", "bindings.liveUpdates-in-0")) {
         for (String key : List.of("expires", "dlq-expires", "max-length", "dlq-max-length")) {
           pinned.put("spring.cloud.stream.rabbit." + binding + ".consumer." + key, "");
         }
       }
+      // Nor does it take x-dead-letter-exchange: embedded, a message that fails its retries is
+      // logged and dropped instead of dead-lettered (docs/MESSAGING.md).
       for (String binding : List.of("merchantStatistics-in-0", "notifications-in-0")) {
-        pinned.put(
-            "spring.cloud.stream.rabbit.bindings." + binding + ".consumer.dlq-max-length", "");
+        String consumer = "spring.cloud.stream.rabbit.bindings." + binding + ".consumer.";
+        pinned.put(consumer + "dlq-max-length", "");
+        pinned.put(consumer + "auto-bind-dlq", "false");
+        pinned.put(consumer + "republish-to-dlq", "false");
       }
     }
     environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, pinned));
