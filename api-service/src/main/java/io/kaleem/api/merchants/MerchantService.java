@@ -4,6 +4,9 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.LocalizedText;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.messaging.DomainEvents;
+import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.money.Money;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
@@ -61,13 +64,17 @@ public class MerchantService {
   private final MerchantCache cache;
   private final Clock clock;
 
+  private final DomainEvents events;
+
   public MerchantService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       PlanService plans,
       MerchantScope scope,
       MerchantCache cache,
-      Clock clock) {
+      Clock clock,
+      DomainEvents events) {
+    this.events = events;
     this.mongo = mongo;
     this.pager = pager;
     this.plans = plans;
@@ -205,7 +212,19 @@ public class MerchantService {
               return modify(
                   open(merchantId), new Update().set("subscription", s).set("updatedAt", now));
             })
-        .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot subscribe"));
+        .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot subscribe"))
+        .flatMap(this::announceSubscription);
+  }
+
+  /** Records {@code merchant.subscription-changed} before the change is answered. */
+  private Mono<Merchant> announceSubscription(Merchant m) {
+    return events
+        .record(
+            EventType.MERCHANT_SUBSCRIPTION_CHANGED,
+            m.id().toHexString(),
+            m.id().toHexString(),
+            EventData.subscription(m))
+        .thenReturn(m);
   }
 
   /**
@@ -255,7 +274,8 @@ public class MerchantService {
                   return blocker != null
                       ? blocker
                       : "The subscription changed while renewing; read it and retry";
-                }));
+                }))
+        .flatMap(this::announceSubscription);
   }
 
   /** Turns auto-renew off and cancels the subscription; no live subscription is a 409. */
@@ -280,7 +300,8 @@ public class MerchantService {
                 m ->
                     m.subscription() == null
                         ? "Merchant has no subscription to cancel"
-                        : "The subscription is already cancelled"));
+                        : "The subscription is already cancelled"))
+        .flatMap(this::announceSubscription);
   }
 
   static ListQuery<Merchant> listQuery(MerchantListFilter f) {

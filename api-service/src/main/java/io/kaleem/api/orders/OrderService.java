@@ -6,6 +6,8 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.messaging.EventOrigin;
+import io.kaleem.api.messaging.OrderEvents;
 import io.kaleem.api.observability.business.BusinessMetrics;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
@@ -81,6 +83,8 @@ public class OrderService {
   private final CurrentUser currentUser;
   private final BusinessMetrics metrics;
 
+  private final OrderEvents events;
+
   OrderService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
@@ -90,7 +94,9 @@ public class OrderService {
       StockLedger stock,
       Clock clock,
       CurrentUser currentUser,
-      BusinessMetrics metrics) {
+      BusinessMetrics metrics,
+      OrderEvents events) {
+    this.events = events;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -112,29 +118,34 @@ public class OrderService {
     return currentUser
         .require()
         .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
+        .zipWith(events.origin())
         .flatMap(
-            scoped ->
-                Mono.defer(
-                    () -> {
-                      String m = scoped.merchantId();
-                      String customer = Ids.canonical(req.customerId(), "customerId");
-                      if (scoped.caller().is(Role.CUSTOMER)
-                          && !customer.equals(scoped.caller().userId())) {
-                        throw CurrentUser.forbidden(
-                            "A customer places orders only for themself: customerId must be"
-                                + " your own user id");
-                      }
-                      List<OrderRequests.Line> lines = canonicalLines(req.items());
-                      String hash = requestHash(customer, lines, req);
-                      if (idempotencyKey == null) {
-                        return placeDetached(m, customer, lines, req, generatedKey(), hash);
-                      }
-                      String key = checkedKey(idempotencyKey);
-                      return findByKey(m, customer, key)
-                          .map(existing -> replay(existing, key, hash))
-                          .switchIfEmpty(
-                              Mono.defer(() -> placeDetached(m, customer, lines, req, key, hash)));
-                    }));
+            scopedAt -> {
+              Scoped scoped = scopedAt.getT1();
+              EventOrigin origin = scopedAt.getT2();
+              return Mono.defer(
+                  () -> {
+                    String m = scoped.merchantId();
+                    String customer = Ids.canonical(req.customerId(), "customerId");
+                    if (scoped.caller().is(Role.CUSTOMER)
+                        && !customer.equals(scoped.caller().userId())) {
+                      throw CurrentUser.forbidden(
+                          "A customer places orders only for themself: customerId must be"
+                              + " your own user id");
+                    }
+                    List<OrderRequests.Line> lines = canonicalLines(req.items());
+                    String hash = requestHash(customer, lines, req);
+                    if (idempotencyKey == null) {
+                      return placeDetached(m, customer, lines, req, generatedKey(), hash, origin);
+                    }
+                    String key = checkedKey(idempotencyKey);
+                    return findByKey(m, customer, key)
+                        .map(existing -> replay(existing, key, hash))
+                        .switchIfEmpty(
+                            Mono.defer(
+                                () -> placeDetached(m, customer, lines, req, key, hash, origin)));
+                  });
+            });
   }
 
   /** The order; a customer's view is limited to their own orders (another's is a 404). */
@@ -183,13 +194,21 @@ public class OrderService {
                 return Mono.error(
                     CurrentUser.forbidden("A customer may only cancel their own pending order"));
               }
-              return get(merchantId, orderId, caller)
-                  .flatMap(current -> transition(current, req, caller, 1));
+              return events
+                  .origin()
+                  .flatMap(
+                      origin ->
+                          get(merchantId, orderId, caller)
+                              .flatMap(current -> transition(current, req, caller, 1, origin)));
             });
   }
 
   private Mono<Order> transition(
-      Order current, OrderRequests.StatusChange req, AuthenticatedUser caller, int attempt) {
+      Order current,
+      OrderRequests.StatusChange req,
+      AuthenticatedUser caller,
+      int attempt,
+      EventOrigin origin) {
     OrderStatus from = current.status();
     OrderStatus to = req.status();
     if (!from.canMoveTo(to)) {
@@ -230,7 +249,9 @@ public class OrderService {
                             ? stock
                                 .release(updated.merchantId(), updated.items())
                                 .thenReturn(updated)
-                            : Mono.just(updated)))
+                            : Mono.just(updated))
+                .flatMap(
+                    updated -> events.statusChanged(origin, updated, from).thenReturn(updated)))
         .switchIfEmpty(
             Mono.defer(
                 () ->
@@ -239,7 +260,8 @@ public class OrderService {
                             ApiException.conflict(
                                 "The order is changing concurrently; retry the request"))
                         : get(current.merchantId(), current.id().toHexString(), caller)
-                            .flatMap(fresh -> transition(fresh, req, caller, attempt + 1))));
+                            .flatMap(
+                                fresh -> transition(fresh, req, caller, attempt + 1, origin))));
   }
 
   static ListQuery<Order> listQuery(String merchantId, OrderListFilter f) {
@@ -271,8 +293,9 @@ public class OrderService {
       List<OrderRequests.Line> lines,
       OrderRequests.Create req,
       String key,
-      String hash) {
-    return detached(placeNew(merchantId, customerId, lines, req, key, hash));
+      String hash,
+      EventOrigin origin) {
+    return detached(placeNew(merchantId, customerId, lines, req, key, hash, origin));
   }
 
   private Mono<PlacedOrder> placeNew(
@@ -281,7 +304,8 @@ public class OrderService {
       List<OrderRequests.Line> lines,
       OrderRequests.Create req,
       String key,
-      String hash) {
+      String hash,
+      EventOrigin origin) {
     return users
         .requireActiveCustomer(customerId, "customerId")
         .zipWith(price(merchantId, lines))
@@ -314,7 +338,8 @@ public class OrderService {
                                               .release(merchantId, priced.items())
                                               .then(Mono.error(e)))));
             })
-        .map(o -> new PlacedOrder(o, false))
+        // After the compensation point: an inserted order keeps its stock and gets its event.
+        .flatMap(o -> events.placed(origin, o).thenReturn(new PlacedOrder(o, false)))
         .onErrorResume(
             DuplicateKeyException.class,
             e ->

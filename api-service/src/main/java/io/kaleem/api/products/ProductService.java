@@ -5,6 +5,9 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.messaging.DomainEvents;
+import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.money.Money;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
@@ -45,13 +48,17 @@ public class ProductService {
   private final ProductCache cache;
   private final Clock clock;
 
+  private final DomainEvents events;
+
   public ProductService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
       CategoryLookup categories,
       ProductCache cache,
-      Clock clock) {
+      Clock clock,
+      DomainEvents events) {
+    this.events = events;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -72,7 +79,8 @@ public class ProductService {
         .flatMap(p -> cache.added(p.merchantId()).thenReturn(p))
         .onErrorMap(
             DuplicateKeyException.class,
-            e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"));
+            e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"))
+        .flatMap(p -> announce(EventType.PRODUCT_CREATED, p));
   }
 
   /**
@@ -96,7 +104,8 @@ public class ProductService {
                     .concatWith(cache.added(m).then(Mono.empty())))
         .onErrorMap(
             DuplicateKeyException.class,
-            e -> ApiException.conflict("A SKU in the batch is already used by this merchant"));
+            e -> ApiException.conflict("A SKU in the batch is already used by this merchant"))
+        .concatMap(p -> announce(EventType.PRODUCT_CREATED, p));
   }
 
   /** The product, through the cache (a miss reads MongoDB); a 404 when there is none. */
@@ -138,7 +147,8 @@ public class ProductService {
                     FindAndModifyOptions.options().returnNew(true),
                     Product.class))
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
+        .flatMap(p -> announce(EventType.PRODUCT_CHANGED, p));
   }
 
   /** Products are archived, not deleted: orders keep pointing at them. */
@@ -153,7 +163,15 @@ public class ProductService {
                     FindAndModifyOptions.options().returnNew(true),
                     Product.class))
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
-        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)));
+        .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
+        .flatMap(p -> announce(EventType.PRODUCT_ARCHIVED, p));
+  }
+
+  /** Records the product's event in the outbox before the change is answered. */
+  private Mono<Product> announce(EventType type, Product p) {
+    return events
+        .record(type, p.merchantId(), p.id().toHexString(), EventData.product(p))
+        .thenReturn(p);
   }
 
   static ListQuery<Product> listQuery(String merchantId, ProductListFilter f) {

@@ -51,7 +51,11 @@ public final class AccessPolicy {
         || startsWith(s, "api", "openapi")
         || startsWith(s, "api", "docs")
         || startsWith(s, "webjars")
-        || startsWith(s, "api", "v1", "auth");
+        || startsWith(s, "api", "v1", "auth")
+        // The WebSocket gateway authenticates its sessions itself (a browser cannot send the
+        // header); the live page is static and signs in through the API.
+        || (s.size() == 1 && s.get(0).equals("ws"))
+        || startsWith(s, "live");
   }
 
   /** The decision for a caller ({@code null} when the request carries no valid token). */

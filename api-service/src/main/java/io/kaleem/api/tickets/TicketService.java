@@ -6,6 +6,9 @@ import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.messaging.DomainEvents;
+import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.orders.Order;
 import io.kaleem.api.pagination.Filter;
 import io.kaleem.api.pagination.KeysetPager;
@@ -71,6 +74,8 @@ public class TicketService {
   private final Clock clock;
   private final CurrentUser currentUser;
 
+  private final DomainEvents events;
+
   TicketService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
@@ -78,7 +83,9 @@ public class TicketService {
       UserLookup users,
       Sequences sequences,
       Clock clock,
-      CurrentUser currentUser) {
+      CurrentUser currentUser,
+      DomainEvents events) {
+    this.events = events;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -120,7 +127,16 @@ public class TicketService {
                                   : users.requireAgentOf(m, assignee, "assigneeId"))
                           .then(sequences.next(SEQUENCE, m))
                           .map(number -> newTicket(m, number, customer, order, assignee, req))
-                          .flatMap(mongo::insert);
+                          .flatMap(mongo::insert)
+                          .flatMap(
+                              t ->
+                                  events
+                                      .record(
+                                          EventType.TICKET_OPENED,
+                                          t.merchantId(),
+                                          t.id().toHexString(),
+                                          EventData.ticket(t, null))
+                                      .thenReturn(t));
                     }));
   }
 
@@ -266,6 +282,15 @@ public class TicketService {
                       },
                       fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString(), null),
                       1));
+            })
+        .flatMap(
+            t -> {
+              var data = EventData.ticketMessage(t);
+              data.put("authorId", Ids.canonical(req.authorId(), "authorId"));
+              return events
+                  .record(
+                      EventType.TICKET_MESSAGE_ADDED, t.merchantId(), t.id().toHexString(), data)
+                  .thenReturn(t);
             });
   }
 
@@ -286,15 +311,24 @@ public class TicketService {
         .flatMap(
             t ->
                 change(
-                    t,
-                    current -> {
-                      TicketStatus from = current.status();
-                      if (!from.canMoveTo(req.status())) {
-                        throw illegalTransition(from, req.status());
-                      }
-                      return new Update().set("status", req.status().name());
-                    },
-                    1));
+                        t,
+                        current -> {
+                          TicketStatus from = current.status();
+                          if (!from.canMoveTo(req.status())) {
+                            throw illegalTransition(from, req.status());
+                          }
+                          return new Update().set("status", req.status().name());
+                        },
+                        1)
+                    .flatMap(
+                        updated ->
+                            events
+                                .record(
+                                    EventType.TICKET_STATUS_CHANGED,
+                                    updated.merchantId(),
+                                    updated.id().toHexString(),
+                                    EventData.ticket(updated, t.status().name()))
+                                .thenReturn(updated)));
   }
 
   static ListQuery<Ticket> listQuery(String merchantId, TicketListFilter f) {

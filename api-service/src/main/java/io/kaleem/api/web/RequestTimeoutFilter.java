@@ -6,6 +6,7 @@ import io.kaleem.api.security.SecurityProperties;
 import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -30,6 +31,12 @@ class RequestTimeoutFilter implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    if ("websocket"
+        .equalsIgnoreCase(exchange.getRequest().getHeaders().getFirst(HttpHeaders.UPGRADE))) {
+      // A WebSocket session lives as long as its client; the gateway bounds it with its own
+      // idle and auth timeouts (docs/REALTIME.md).
+      return chain.filter(exchange);
+    }
     return chain
         .filter(exchange)
         .timeout(

@@ -30,7 +30,13 @@ import org.springframework.context.annotation.Import;
       "kaleem.cache.key-prefix=kc-test:${random.uuid}",
       "kaleem.security.rate-limit.auth=100000",
       "kaleem.security.rate-limit.anonymous=100000",
-      "kaleem.security.rate-limit.plans.free=1000000"
+      "kaleem.security.rate-limit.plans.free=1000000",
+      // The real RabbitMQ on loopback (make services-up); each application context publishes to
+      // an exchange of its own, and its queues expire once unused, so test runs never share.
+      "kaleem.messaging.broker-url=" + MessagingTestSupport.BROKER_URL,
+      "kaleem.messaging.exchange=kaleem-test-${random.uuid}",
+      "spring.cloud.stream.rabbit.default.consumer.expires=600000",
+      "spring.cloud.stream.rabbit.default.consumer.dlq-expires=600000"
     })
 @AutoConfigureWebTestClient
 @Import({RecordedQueries.Configuration.class, Tokens.Configuration.class})

@@ -60,8 +60,38 @@ public final class IndexCatalog {
               asc("expiresAt"))
           .build();
 
+  /** The API's transactional outbox of domain events (docs/EVENTS.md). */
+  public static final String OUTBOX = "outbox";
+
+  /** Event ids each consumer has applied, so a redelivered event has its effect once. */
+  public static final String PROCESSED_EVENTS = "processed_events";
+
+  /**
+   * The messaging collections' indexes: the relay reads pending events oldest first (its depth and
+   * age gauges read the same prefix), and sent events and processed ids expire once no redelivery
+   * can still need them. Leases and merchant statistics are read by {@code _id} only.
+   */
+  private static final List<IndexDefinition> MESSAGING =
+      new Builder()
+          .on(OUTBOX)
+          .compound(
+              "outbox_pending",
+              "the relay's next batch: pending events oldest first; depth and oldest age",
+              asc("status"),
+              asc("createdAt"))
+          .expiring(
+              "outbox_expiry",
+              "removes a sent event once its retention has passed (TTL)",
+              asc("expiresAt"))
+          .on(PROCESSED_EVENTS)
+          .expiring(
+              "processed_events_expiry",
+              "forgets a processed event id after the redelivery window (TTL)",
+              asc("expiresAt"))
+          .build();
+
   private static final List<IndexDefinition> ALL =
-      Stream.concat(DEFAULTS.stream(), SECURITY.stream()).toList();
+      Stream.of(DEFAULTS, SECURITY, MESSAGING).flatMap(List::stream).toList();
 
   private IndexCatalog() {}
 
@@ -75,7 +105,15 @@ public final class IndexCatalog {
     return SECURITY;
   }
 
-  /** Every index a tenant database carries: the catalog and the security collections' indexes. */
+  /** The indexes of the messaging collections (outbox, processed event ids). */
+  public static List<IndexDefinition> messaging() {
+    return MESSAGING;
+  }
+
+  /**
+   * Every index a tenant database carries: the catalog, the security and the messaging collections'
+   * indexes.
+   */
   public static List<IndexDefinition> all() {
     return ALL;
   }

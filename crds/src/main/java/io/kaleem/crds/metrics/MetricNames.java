@@ -120,6 +120,40 @@ public final class MetricNames {
    */
   public static final String LOG_EVENTS_DROPPED = "log_events_dropped_total";
 
+  /** Counter of messages written to WebSocket sessions: label gateway. */
+  public static final String WEBSOCKET_MESSAGES_SENT = "websocket_messages_sent_total";
+
+  /**
+   * Counter of messages not delivered to a session: labels gateway, reason (slow_client when a
+   * client's bounded buffer overflowed and it was disconnected).
+   */
+  public static final String WEBSOCKET_MESSAGES_DROPPED = "websocket_messages_dropped_total";
+
+  // ---- Messaging (owned by the messaging feature) ----
+  /** Counter of events the outbox relay handed to the broker: label event_type. */
+  public static final String EVENTS_PUBLISHED = "events_published_total";
+
+  /** Counter of events the broker confirmed (marked sent in the outbox): label event_type. */
+  public static final String EVENTS_CONFIRMED = "events_confirmed_total";
+
+  /** Counter of publish attempts that failed or were nacked (retried later): label event_type. */
+  public static final String EVENTS_FAILED = "events_failed_total";
+
+  /** Gauge of outbox events not yet confirmed by the broker. */
+  public static final String OUTBOX_DEPTH = "outbox_depth";
+
+  /** Gauge of the age of the oldest unconfirmed outbox event (0 when empty). */
+  public static final String OUTBOX_OLDEST_AGE = "outbox_oldest_age_seconds";
+
+  /** Counter of events a consumer handled: labels consumer, result (applied, duplicate, failed). */
+  public static final String EVENTS_CONSUMED = "events_consumed_total";
+
+  /** Histogram of the time from an event's occurrence to its consumption: label consumer. */
+  public static final String EVENT_CONSUMER_LAG = "event_consumer_lag_seconds";
+
+  /** Gauge of messages waiting in a dead-letter queue: label queue. */
+  public static final String DLQ_DEPTH = "dlq_depth";
+
   // ---- Label keys ----
   public static final String LABEL_METHOD = "method";
   public static final String LABEL_ROUTE = "route";
@@ -139,6 +173,11 @@ public final class MetricNames {
 
   public static final String LABEL_REASON = "reason";
   public static final String LABEL_LEVEL = "level";
+
+  public static final String LABEL_EVENT_TYPE = "event_type";
+  public static final String LABEL_CONSUMER = "consumer";
+  public static final String LABEL_QUEUE = "queue";
+  public static final String LABEL_REASON = "reason";
 
   /**
    * Target labels the scrape adds (Kubernetes relabelling in {@code observability/prometheus} and

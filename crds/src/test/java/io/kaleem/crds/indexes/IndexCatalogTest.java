@@ -43,8 +43,8 @@ class IndexCatalogTest {
             "refresh_tokens_hash",
             "refresh_tokens_family",
             "refresh_tokens_expiry");
-    assertThat(IndexCatalog.all()).hasSize(47).containsAll(IndexCatalog.defaults());
-    assertThat(IndexCatalog.all().stream().filter(i -> i.expireAfterSeconds() != null))
+    assertThat(IndexCatalog.all()).hasSize(50).containsAll(IndexCatalog.defaults());
+    assertThat(IndexCatalog.security().stream().filter(i -> i.expireAfterSeconds() != null))
         .singleElement()
         .satisfies(
             i -> {
@@ -134,5 +134,15 @@ class IndexCatalogTest {
                 new IndexDefinition(
                     "c", "n", List.of(), false, IndexRole.COMPOUND, null, null, "x", null))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theMessagingCollectionsServeTheRelayAndExpireWhatIsDone() {
+    assertThat(IndexCatalog.messaging())
+        .extracting(IndexDefinition::name)
+        .containsExactly("outbox_pending", "outbox_expiry", "processed_events_expiry");
+    assertThat(IndexCatalog.messaging().stream().filter(i -> i.expireAfterSeconds() != null))
+        .extracting(IndexDefinition::name)
+        .containsExactly("outbox_expiry", "processed_events_expiry");
   }
 }
