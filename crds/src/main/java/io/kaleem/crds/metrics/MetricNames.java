@@ -177,7 +177,6 @@ public final class MetricNames {
   public static final String LABEL_EVENT_TYPE = "event_type";
   public static final String LABEL_CONSUMER = "consumer";
   public static final String LABEL_QUEUE = "queue";
-  public static final String LABEL_REASON = "reason";
 
   /**
    * Target labels the scrape adds (Kubernetes relabelling in {@code observability/prometheus} and
