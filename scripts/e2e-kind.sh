@@ -44,6 +44,23 @@ step "onboard crds/samples/tenant-minimal.yaml"
 uri=$(kubectl -n "$NS" get secret kaleem-dev-credentials -o jsonpath='{.data.mongodb-uri}' | base64 -d)
 kubectl -n "$NS" create secret generic "$TENANT-mongo" --from-literal=uri="$uri" \
   --dry-run=client -o yaml | kubectl apply -f -
+# The tenant's signing keys (Secret <tenant>-jwt, key jwks.json): one fresh EC P-256 key as a JWK
+# set, from openssl's key dump (d, then the uncompressed point 04||x||y), base64url-encoded.
+jwks=$(openssl ecparam -name prime256v1 -genkey -noout | openssl ec -text -noout 2>/dev/null |
+  python3 -c '
+import base64, json, re, sys
+text = sys.stdin.read()
+def hexblock(label):
+    block = re.search(label + r":\s*((?:[0-9a-f]{2}:?\s*)+)", text).group(1)
+    return bytes.fromhex(re.sub(r"[^0-9a-f]", "", block))
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+d = hexblock("priv")[-32:].rjust(32, b"\0")
+pub = hexblock("pub")
+print(json.dumps({"keys": [{"kty": "EC", "crv": "P-256", "kid": "e2e-1", "alg": "ES256",
+  "use": "sig", "d": b64(d), "x": b64(pub[1:33]), "y": b64(pub[33:65])}]}))
+')
+kubectl -n "$NS" create secret generic "$TENANT-jwt" --from-literal=jwks.json="$jwks" \
+  --dry-run=client -o yaml | kubectl apply -f -
 sed "s#image: .*#image: $API_IMAGE#" crds/samples/tenant-minimal.yaml | kubectl apply -f -
 kubectl -n "$NS" wait "kaleemtenant/$TENANT" --for=jsonpath='{.status.phase}'=Ready --timeout=10m
 good=$(kubectl -n "$NS" get "kaleemtenant/$TENANT" -o jsonpath='{.status.currentRevision}')
