@@ -51,6 +51,7 @@ start_bare() {
 # to a collector that keeps up; $1: extra JVM flags (the profiler agent).
 start_api() {
   API_PORT=$(free_port)
+  # shellcheck disable=SC2086 # $1 is a list of JVM flags: split into words on purpose
   java "${JVM[@]}" ${1:-} -jar "$API_JAR" --server.port="$API_PORT" \
     --kaleem.mongo.embedded.data-file= --kaleem.mongo.embedded.demo-data=false \
     --kaleem.security.jwt.dev-key-file= --kaleem.security.demo-users.enabled=false \
@@ -84,16 +85,15 @@ URL[liveness]="http://127.0.0.1:$API_PORT/api/health/liveness"
 PID[bare]=$BARE_PID
 PID[filtered]=$API_PID
 PID[liveness]=$API_PID
-# CACHED READ SLOT: the cache work (issue 16) adds a target here: a GET the cache answers from L1,
+# CACHED READ SLOT: the cache work (issue 14) adds a target here: a GET the cache answers from L1,
 # e.g. URL[cached]=".../api/v1/merchants/$M/products/$P" with an admin token in CACHED_AUTH, and
 # appends "cached" to NAMES. Until then the table says "not measured".
 CACHED_AUTH=${CACHED_AUTH:-}
-declare -A LABEL=(
-  [bare]="bare WebFlux, GET /bare (static JSON)"
-  [filtered]="API, anonymous GET of an unknown path (every filter, then 404)"
-  [liveness]="API, GET /api/health/liveness"
-  [cached]="API, cached read (L1 hit)"
-)
+# What each target is:
+#   [bare]: bare WebFlux, GET /bare (static JSON)
+#   [filtered]: API, anonymous GET of an unknown path (every filter, then 404)
+#   [liveness]: API, GET /api/health/liveness
+#   [cached]: API, cached read (L1 hit)
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
@@ -206,7 +206,7 @@ if [ "$PROFILE" = 1 ]; then
   kill "$API_PID"
   wait "$API_PID" 2>/dev/null || true
   # The newest file is the partial one written at exit; the three before it are the last 30 s.
-  mapfile -t CHUNKS < <(ls "$WORK"/profile-*.collapsed | sort | tail -4 | head -3)
+  mapfile -t CHUNKS < <(find "$WORK" -maxdepth 1 -name 'profile-*.collapsed' | sort | tail -4 | head -3)
   cat "${CHUNKS[@]}" >"$WORK/profile.collapsed"
   python3 bench/fixedcost-profile.py "$WORK/profile.collapsed" "$(awk '{print $6}' "$WORK/runs" | tail -1)" >>"$OUT"
 fi

@@ -42,8 +42,7 @@ install_missing() {
   pkgs="$(missing_packages)"
   [ -z "$pkgs" ] && return
   if [ "$(id -u)" != 0 ] || ! have apt-get; then
-    # shellcheck disable=SC2086 # the list is meant to split into words
-    die "make test needs: $pkgs. Install them (Debian/Ubuntu: sudo apt-get install -y $pkgs; macOS: brew install $(echo $pkgs | sed 's/-server//g')) and run make test again."
+    die "make test needs: $pkgs. Install them (Debian/Ubuntu: sudo apt-get install -y $pkgs; macOS: brew install ${pkgs//-server/}) and run make test again."
   fi
   log "installing from the OS packages: $pkgs"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
