@@ -4,7 +4,7 @@
 # target gets a warm-up, then ROUNDS interleaved rounds (the order rotates every round), so a
 # neighbour's build slows every target alike. Prints req/s, latency and server CPU per request, the
 # ratios to bare (median round, with min-max over rounds), and writes
-# bench/results/fixedcost-<timestamp>.md and fixedcost-latest.md. With FIXEDCOST_PROFILE=1 (the
+# bench/results/fixedcost-latest.md (earlier runs live in git history). With FIXEDCOST_PROFILE=1 (the
 # default) it then profiles the cheapest filtered route with async-profiler (Maven Central
 # tools.profiler:async-profiler) and attributes event-loop CPU to each filter
 # (bench/fixedcost-profile.py). Needs wrk (apt-get install wrk) and Redis on 127.0.0.1:6379.
@@ -211,6 +211,6 @@ if [ "$PROFILE" = 1 ]; then
   python3 bench/fixedcost-profile.py "$WORK/profile.collapsed" "$(awk '{print $6}' "$WORK/runs" | tail -1)" >>"$OUT"
 fi
 
-cp "$OUT" bench/results/fixedcost-latest.md
+mv "$OUT" bench/results/fixedcost-latest.md
 cat "$OUT"
 echo "written: $OUT"

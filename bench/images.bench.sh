@@ -4,7 +4,7 @@
 # on and off, side by side. This machine cannot pull the base image, so the images are built
 # FROM scratch to tars (the layers and config are exactly ours; the base is not there) and the
 # base's size is a stated assumption; CI's images job measures the real total against 250 MiB.
-# Writes bench/results/images-<timestamp>.md and images-latest.md.
+# Writes bench/results/images-latest.md (earlier runs live in git history).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN="${MVN:-./mvnw -B -ntp}"
@@ -132,5 +132,5 @@ if [ "$off" != n/a ] && [ "$on" != n/a ]; then ratio=$(echo "scale=2; $on / $off
   echo "Start-up: the image's /app/entrypoint.sh and jvm.options on this host, as a 1 GiB container (-XX:MaxRAM=1g), embedded defaults (in-process MongoDB, demo data), ready = /api/health/readiness 200; agent on = OTEL_EXPORTER_OTLP_ENDPOINT set (no collector listening: exports fail quietly, start-up is what is measured)."
   echo "Base image assumption: eclipse-temurin:21.0.8_9-jre-alpine = Alpine (~8 MiB) + Temurin 21 JRE (~130-160 MiB unpacked); not measured because registry-1.docker.io is unreachable here. The CI images job loads the real image and fails above 250 MiB."
 } >"$out"
-cp "$out" bench/results/images-latest.md
+mv "$out" bench/results/images-latest.md
 cat "$out"

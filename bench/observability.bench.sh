@@ -111,5 +111,5 @@ Scrape of /metrics after the load (instrumented instance): median of 20 scrapes 
 
 Targets (issue 13): instrumented ≥ 0.90 of without; scrape < 50 ms with bounded series.
 MD
-cp "$OUT" bench/results/observability-latest.md
+mv "$OUT" bench/results/observability-latest.md
 cat "$OUT"

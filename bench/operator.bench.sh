@@ -15,5 +15,5 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="bench/results/operator-$stamp.md"
 java -Xmx512m -Dlogback.configurationFile=kaleem-operator/src/test/resources/logback-bench.xml \
   -cp "$cp" io.kaleem.operator.bench.OperatorBench "$out"
-cp "$out" bench/results/operator-latest.md
+mv "$out" bench/results/operator-latest.md
 echo "written: $out"

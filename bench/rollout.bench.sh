@@ -16,5 +16,5 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="bench/results/rollout-$stamp.md"
 java -Xmx512m -Dlogback.configurationFile=kaleem-operator/src/test/resources/logback-bench.xml \
   -cp "$cp" io.kaleem.operator.bench.RolloutBench "$out"
-cp "$out" bench/results/rollout-latest.md
+mv "$out" bench/results/rollout-latest.md
 echo "written: $out"

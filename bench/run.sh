@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: runs every bench/*.bench.sh in turn. Each prints its table and writes its figures
-# to bench/results/<name>-<timestamp>.md (and a -latest.md copy). Figures compare configurations
+# to bench/results/<name>-latest.md (one file per benchmark; history is git's). Figures compare configurations
 # measured side by side in one run; nothing here asserts absolute times.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -427,7 +427,6 @@ public final class ApiBenchmark {
               + String.join("\n", notes)
               + "\n\n| measure | value | note |\n|---|---|---|\n"
               + rows;
-      Files.writeString(dir.resolve(name + "-" + stamp + ".md"), md);
       Files.writeString(dir.resolve(name + "-latest.md"), md);
     }
   }

@@ -218,7 +218,6 @@ public final class CacheBenchmark {
             + loadAverage()
             + ").\n\n"
             + table;
-    Files.writeString(results.resolve("cache-" + stamp + ".md"), doc);
     Files.writeString(results.resolve("cache-latest.md"), doc);
     System.exit(0);
   }

@@ -84,8 +84,6 @@ public final class MessagingBench {
     }
     System.out.println(md);
     Files.createDirectories(results);
-    String stamp = Instant.now().toString().replace(":", "").replace("-", "").substring(0, 15);
-    Files.writeString(results.resolve("messaging-" + stamp + "Z.md"), md.toString());
     Files.writeString(results.resolve("messaging-latest.md"), md.toString());
     System.exit(0);
   }
