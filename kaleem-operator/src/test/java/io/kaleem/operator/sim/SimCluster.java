@@ -18,6 +18,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.KaleemOperator;
+import io.kaleem.operator.OperatorHarness;
 import io.kaleem.operator.OperatorOptions;
 import io.kaleem.operator.OperatorSettings;
 import java.io.IOException;
@@ -186,7 +187,8 @@ public final class SimCluster implements AutoCloseable {
                 .withName(name)
                 .withNamespace(NS)
                 .endMetadata()
-                .withStringData(Map.of("uri", mongoUri))
+                // The MongoDB URI and the JWK set the API pods need (docs/OPERATOR.md, Secrets).
+                .withStringData(Map.of("uri", mongoUri, "jwks.json", OperatorHarness.JWKS))
                 .build())
         .create();
   }
@@ -199,6 +201,8 @@ public final class SimCluster implements AutoCloseable {
     spec.api.replicas = 2;
     spec.database.name = name + "_db";
     spec.database.secretRef.name = name + "-mongo";
+    spec.security.jwt.jwkSetSecretRef =
+        new KaleemTenantSpec.SecretKeySelector(name + "-mongo", "jwks.json");
     spec.rollout.stabilizationSeconds = 30;
     return spec;
   }
