@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * consumer idempotency under duplicate delivery, and the dead-letter path with replay.
  */
 @ApiTest
+// A fresh context: the relay drains a context's outbox in order, so events that earlier classes
+// left in a shared cached context would queue ahead of this class's (and on the in-process
+// MongoDB-wire server every relay round scans the outbox, docs/MESSAGING.md).
+@DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 class DomainEventsTest {
 
   @Autowired WebTestClient http;
