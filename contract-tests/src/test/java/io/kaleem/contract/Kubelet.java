@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kaleem.operator.resources.WorkloadResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -227,13 +228,17 @@ final class Kubelet {
   /** Lays out the pod's filesystem and starts the container with {@code env}. */
   Running start(Map<String, String> env) throws IOException {
     Map<String, Path> mounts = layOutFilesystem();
-    int hostPort = freePort();
+    // Stands in for the pod's own network namespace, where every container port is free: each
+    // one gets its own free loopback port, told to the API through the variable that sets it.
     Map<Integer, Integer> ports = new LinkedHashMap<>();
     for (ContainerPort p : container.getPorts()) {
-      ports.put(p.getContainerPort(), hostPort);
+      ports.put(p.getContainerPort(), freePort());
     }
-    if (ports.size() != 1) {
-      throw new IllegalStateException("the API container should expose exactly one port: " + ports);
+    Integer hostPort = ports.get(WorkloadResources.HTTP_PORT);
+    Integer metricsPort = ports.get(WorkloadResources.METRICS_PORT);
+    if (hostPort == null || metricsPort == null || ports.size() != 2) {
+      throw new IllegalStateException(
+          "the API container should expose the HTTP and metrics ports only: " + ports);
     }
 
     List<String> command = new ArrayList<>();
@@ -271,8 +276,9 @@ final class Kubelet {
     penv.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     penv.put("HOSTNAME", "souq-api-0");
     env.forEach((k, v) -> penv.put(k, map(v, mounts)));
-    // Stands in for the pod's own network namespace, where the container port is free.
     penv.put("SERVER_PORT", String.valueOf(hostPort));
+    // kaleem.metrics.port (application.yml) is bound from this variable.
+    penv.put("KALEEM_METRICS_PORT", String.valueOf(metricsPort));
     Path log = root.resolveSibling(root.getFileName() + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     TreeSet<String> image = readOnlyContents();
