@@ -1,6 +1,7 @@
 package io.kaleem.operator.rollout;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
@@ -39,6 +40,35 @@ public record Snapshot(String revision, String config, PodTemplateSpec template)
     String revision = Applier.hash(template).substring(0, 10);
     template.getMetadata().getLabels().put(Labels.REVISION, revision);
     return new Snapshot(revision, config, template);
+  }
+
+  /**
+   * This snapshot with its images pinned to the digests the cluster reported for the revision's
+   * ready pods ({@link ImagePins}); the revision stays the same: it names what was judged, and the
+   * digests are what ran under that name.
+   */
+  public Snapshot pinned(Map<String, String> pins) {
+    return new Snapshot(revision, config, ImagePins.pin(templateCopy(), pins));
+  }
+
+  /**
+   * The template to write into {@code deployment}: when it already runs this revision, its current
+   * template (the revision's rendering, or that rendering pinned to digests), so a rollback that
+   * completed, a promotion, or an operator upgrade never replaces the pods of a revision with
+   * themselves. A revision label is the hash of the rendered template, so the same label means the
+   * same workload.
+   */
+  public Snapshot keepingTemplateOf(Deployment deployment) {
+    if (deployment == null
+        || deployment.getSpec() == null
+        || deployment.getSpec().getTemplate() == null
+        || deployment.getSpec().getTemplate().getMetadata() == null
+        || deployment.getSpec().getTemplate().getMetadata().getLabels() == null
+        || !revision.equals(
+            deployment.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION))) {
+      return this;
+    }
+    return new Snapshot(revision, config, Serialization.clone(deployment.getSpec().getTemplate()));
   }
 
   /** A deep copy: snapshots are shared between reconciles and must never be edited in place. */

@@ -25,6 +25,53 @@ public final class SimClock extends Clock {
     return now.get();
   }
 
+  /**
+   * A view of this clock for the operator that counts its reads. The operator reads its clock once,
+   * first thing in every reconcile, so a read after a simulated step marks a reconcile that began
+   * after it: the simulation waits for that reconcile instead of for wall time.
+   */
+  public Counting counting() {
+    return new Counting(this);
+  }
+
+  /** See {@link #counting()}. */
+  public static final class Counting extends Clock {
+    private final SimClock sim;
+    private final java.util.concurrent.atomic.AtomicLong reads =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastReadNanos = System.nanoTime();
+
+    private Counting(SimClock sim) {
+      this.sim = sim;
+    }
+
+    public long reads() {
+      return reads.get();
+    }
+
+    /** Wall time ({@link System#nanoTime()}) of the last read. */
+    public long lastReadNanos() {
+      return lastReadNanos;
+    }
+
+    @Override
+    public Instant instant() {
+      lastReadNanos = System.nanoTime();
+      reads.incrementAndGet();
+      return sim.instant();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;
