@@ -174,10 +174,10 @@ public final class SimCluster implements AutoCloseable {
   }
 
   /**
-   * The operator "crashes" right after the first request matching {@code when} is served: every
-   * later request from it fails as if the process were gone.
+   * The operator "crashes" right after the first request matching {@code when} (the request and its
+   * body) is served: every later request from it fails as if the process were gone.
    */
-  public void crashAfter(Predicate<RecordedRequest> when) {
+  public void crashAfter(java.util.function.BiPredicate<RecordedRequest, String> when) {
     dispatcher.crashAfter = when;
   }
 
@@ -290,6 +290,7 @@ public final class SimCluster implements AutoCloseable {
   public boolean step(Duration d) {
     long anyWrites = dispatcher.writes.get();
     long writes = dispatcher.simWrites.get();
+    long started = System.nanoTime();
     clock.advance(d);
     Instant now = clock.instant();
     autoscaler.step();
@@ -299,6 +300,7 @@ public final class SimCluster implements AutoCloseable {
     for (Traffic t : traffic) {
       t.send(10);
     }
+    stats.clusterNanos += System.nanoTime() - started;
     awaitReconcile(dispatcher.simWrites.get() != writes);
     return dispatcher.writes.get() != anyWrites;
   }
@@ -415,6 +417,7 @@ public final class SimCluster implements AutoCloseable {
   static final class Stats {
     long steps;
     long waitNanos;
+    long clusterNanos;
     long timeouts;
 
     @Override
@@ -423,6 +426,8 @@ public final class SimCluster implements AutoCloseable {
           + " steps, "
           + waitNanos / 1_000_000
           + " ms waiting for the operator, "
+          + clusterNanos / 1_000_000
+          + " ms in the simulated controllers, "
           + timeouts
           + " waits cut at 300 ms";
     }
@@ -489,7 +494,7 @@ public final class SimCluster implements AutoCloseable {
    * SelfSubjectRulesReview, and can cut the operator off after a given request.
    */
   private final class FaultyDispatcher extends KubernetesCrudDispatcher {
-    volatile Predicate<RecordedRequest> crashAfter;
+    volatile java.util.function.BiPredicate<RecordedRequest, String> crashAfter;
     volatile boolean cutOff;
 
     /** Writes by the simulated cluster and the test (anything but the operator). */
@@ -524,9 +529,14 @@ public final class SimCluster implements AutoCloseable {
                 "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
                     + "\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":[]}}");
       }
+      // The CRUD dispatcher consumes the body (Buffer reads are destructive): keep a copy first.
+      String body =
+          request.getBody() == null
+              ? ""
+              : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
       MockResponse r = super.dispatch(request);
-      Predicate<RecordedRequest> crash = crashAfter;
-      if (fromOperator && crash != null && crash.test(request)) {
+      var crash = crashAfter;
+      if (fromOperator && crash != null && crash.test(request, body)) {
         cutOff = true;
       }
       return r;
