@@ -296,8 +296,8 @@ public class TenantReconciler
     dec.rollback().ifPresent(r -> meters.counter("kaleem_operator_rollbacks_total").increment());
 
     // 5. Configuration and workload, unless the decision holds. A Deployment already running the
-    // revision keeps its template (Snapshot.keepingTemplateOf): no pods replaced by themselves.
-    running = running.keepingTemplateOf(active);
+    // revision keeps its images (Snapshot.keepingImagesOf): no pods replaced by themselves.
+    running = running.keepingImagesOf(active);
     if (!dec.hold()) {
       if (blueGreen) {
         applyBlueGreen(t, spec, st, running, active, preview);

@@ -24,6 +24,7 @@ public class SnapshotStore {
   private static final String DATA_TEMPLATE = "template";
   private static final String DATA_CONFIG = "config";
   private static final String DATA_IMAGES = "imageDigests";
+  private static final String DATA_RENDERED_IMAGES = "renderedImages";
 
   private final KubernetesClient client;
 
@@ -48,6 +49,7 @@ public class SnapshotStore {
     data.put(DATA_TEMPLATE, s.template());
     data.put(DATA_CONFIG, s.config());
     data.put(DATA_IMAGES, pins);
+    data.put(DATA_RENDERED_IMAGES, s.renderedImages());
     ControllerRevision cr =
         new ControllerRevisionBuilder()
             .withNewMetadata()
@@ -106,6 +108,12 @@ public class SnapshotStore {
         Serialization.unmarshal(
             Serialization.asJson(data.get(DATA_TEMPLATE)), PodTemplateSpec.class);
     String revision = template.getMetadata().getLabels().get(Labels.REVISION);
-    return new Snapshot(revision, String.valueOf(data.get(DATA_CONFIG)), template);
+    String config = String.valueOf(data.get(DATA_CONFIG));
+    if (!(data.get(DATA_RENDERED_IMAGES) instanceof Map<?, ?> rendered)) {
+      return new Snapshot(revision, config, template);
+    }
+    Map<String, String> images = new java.util.TreeMap<>();
+    rendered.forEach((k, v) -> images.put(String.valueOf(k), String.valueOf(v)));
+    return new Snapshot(revision, config, template, images);
   }
 }

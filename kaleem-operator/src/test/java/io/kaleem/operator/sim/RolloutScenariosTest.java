@@ -52,6 +52,36 @@ class RolloutScenariosTest {
         .lastGoodRevision;
   }
 
+  /**
+   * Onboards {@code name}, rolls {@link #V2} out running as {@code v2}, and checks that it becomes
+   * the last good revision with no rollback on the way.
+   */
+  void promotedWithoutRollback(String name, ImageBehaviour v2) {
+    String good = goodFirstRevision(name, SimCluster.spec(name));
+    sim.kubelet.image(V2, v2);
+    sim.editSpec(name, x -> x.api.image = V2);
+    KaleemTenant t =
+        sim.runUntil(
+            name,
+            x ->
+                !good.equals(x.getStatus().lastGoodRevision)
+                    || !x.getStatus().rollbackHistory.isEmpty(),
+            s(600));
+    assertThat(t.getStatus().rollbackHistory).isEmpty();
+    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision(name + "-api"));
+  }
+
+  /** Runs until {@code name} has rolled back to {@code good} and the rollback is complete. */
+  KaleemTenant rolledBackTo(String name, String good) {
+    return sim.runUntil(
+        name,
+        t ->
+            phase(t, Phase.RolledBack)
+                && !Boolean.TRUE.equals(t.getStatus().rollingBack)
+                && good.equals(sim.runningRevision(name + "-api")),
+        s(600));
+  }
+
   static boolean phase(KaleemTenant t, Phase p) {
     return t.getStatus().phase == p;
   }
@@ -146,35 +176,13 @@ class RolloutScenariosTest {
    */
   @Test
   void slowButHealthyStartIsPromoted() {
-    String good = goodFirstRevision("slow", SimCluster.spec("slow"));
-    sim.kubelet.image(V2, ImageBehaviour.slowStart(90));
-    sim.editSpec("slow", x -> x.api.image = V2);
-    KaleemTenant t =
-        sim.runUntil(
-            "slow",
-            x ->
-                !good.equals(x.getStatus().lastGoodRevision)
-                    || !x.getStatus().rollbackHistory.isEmpty(),
-            s(600));
-    assertThat(t.getStatus().rollbackHistory).isEmpty();
-    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision("slow-api"));
+    promotedWithoutRollback("slow", ImageBehaviour.slowStart(90));
   }
 
   /** Before: ErrImagePull rolled back on first sight; the kubelet retries and this one recovers. */
   @Test
   void transientImagePullErrorRecovers() {
-    String good = goodFirstRevision("pull", SimCluster.spec("pull"));
-    sim.kubelet.image(V2, ImageBehaviour.pullFailsThenWorks(2));
-    sim.editSpec("pull", x -> x.api.image = V2);
-    KaleemTenant t =
-        sim.runUntil(
-            "pull",
-            x ->
-                !good.equals(x.getStatus().lastGoodRevision)
-                    || !x.getStatus().rollbackHistory.isEmpty(),
-            s(600));
-    assertThat(t.getStatus().rollbackHistory).isEmpty();
-    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision("pull-api"));
+    promotedWithoutRollback("pull", ImageBehaviour.pullFailsThenWorks(2));
   }
 
   /**
@@ -234,14 +242,7 @@ class RolloutScenariosTest {
     String good = goodFirstRevision("upg", SimCluster.spec("upg"));
     sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
     sim.editSpec("upg", x -> x.api.image = V2);
-    KaleemTenant back =
-        sim.runUntil(
-            "upg",
-            t ->
-                phase(t, Phase.RolledBack)
-                    && !Boolean.TRUE.equals(t.getStatus().rollingBack)
-                    && good.equals(sim.runningRevision("upg-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("upg", good);
     String bad = back.getStatus().failedRevision;
     long healthyGeneration = sim.deployment("upg-ok-api").getMetadata().getGeneration();
     var healthyPods = podNames("upg-ok");
@@ -385,14 +386,7 @@ class RolloutScenariosTest {
     assertThat(repushed).isNotEqualTo(recorded);
     sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
     sim.editSpec("dig", x -> x.api.image = V2);
-    KaleemTenant back =
-        sim.runUntil(
-            "dig",
-            t ->
-                phase(t, Phase.RolledBack)
-                    && !Boolean.TRUE.equals(t.getStatus().rollingBack)
-                    && good.equals(sim.runningRevision("dig-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("dig", good);
     assertThat(back.getStatus().failedRollbackRevision).isNull();
     assertThat(image("dig-api")).isEqualTo(pinned);
     sim.runFor(
@@ -428,18 +422,7 @@ class RolloutScenariosTest {
    */
   @Test
   void readinessFlapsShorterThanTheAllowanceAreNotAFailure() {
-    String good = goodFirstRevision("flap", SimCluster.spec("flap"));
-    sim.kubelet.image(V2, ImageBehaviour.flapping(40, 10));
-    sim.editSpec("flap", x -> x.api.image = V2);
-    KaleemTenant t =
-        sim.runUntil(
-            "flap",
-            x ->
-                !good.equals(x.getStatus().lastGoodRevision)
-                    || !x.getStatus().rollbackHistory.isEmpty(),
-            s(600));
-    assertThat(t.getStatus().rollbackHistory).isEmpty();
-    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision("flap-api"));
+    promotedWithoutRollback("flap", ImageBehaviour.flapping(40, 10));
   }
 
   /**
@@ -457,11 +440,7 @@ class RolloutScenariosTest {
           x.api.image = V2;
           x.rollout.stabilizationSeconds = 120;
         });
-    KaleemTenant back =
-        sim.runUntil(
-            "lapse",
-            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("lapse-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("lapse", good);
     assertThat(back.getStatus().lastGoodRevision).isEqualTo(good);
     assertThat(back.getStatus().rollbackHistory)
         .singleElement()
@@ -484,11 +463,7 @@ class RolloutScenariosTest {
           x.api.image = V2;
           x.rollout.stabilizationSeconds = 120;
         });
-    KaleemTenant back =
-        sim.runUntil(
-            "oom",
-            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("oom-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("oom", good);
     assertThat(back.getStatus().rollbackHistory)
         .singleElement()
         .satisfies(
@@ -504,11 +479,7 @@ class RolloutScenariosTest {
     String good = goodFirstRevision("ctl", SimCluster.spec("ctl"));
     sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
     sim.editSpec("ctl", x -> x.api.image = V2);
-    KaleemTenant back =
-        sim.runUntil(
-            "ctl",
-            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("ctl-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("ctl", good);
     String bad = back.getStatus().failedRevision;
 
     // The crash was outside the image (a dependency, since fixed): try the same spec again.

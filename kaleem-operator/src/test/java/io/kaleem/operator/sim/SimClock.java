@@ -1,14 +1,11 @@
 package io.kaleem.operator.sim;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock only the test moves; the operator and every simulated controller read it. */
-public final class SimClock extends Clock {
+public final class SimClock extends UtcClock {
 
   private final AtomicReference<Instant> now;
 
@@ -35,7 +32,7 @@ public final class SimClock extends Clock {
   }
 
   /** See {@link #counting()}. */
-  public static final class Counting extends Clock {
+  public static final class Counting extends UtcClock {
     private final SimClock sim;
     private final java.util.concurrent.atomic.AtomicLong reads =
         new java.util.concurrent.atomic.AtomicLong();
@@ -60,25 +57,5 @@ public final class SimClock extends Clock {
       reads.incrementAndGet();
       return sim.instant();
     }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
   }
 }

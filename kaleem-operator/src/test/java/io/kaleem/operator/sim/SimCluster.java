@@ -154,7 +154,13 @@ public final class SimCluster implements AutoCloseable {
   public void startOperator(OperatorOptions o, OperatorSettings settings) throws IOException {
     operatorClock = clock.counting();
     this.options = o.withClock(operatorClock);
-    Config c = new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build();
+    // No client-side retry of 5xx: the only 5xx here is the simulated crash, after which a real
+    // process sends nothing more; retrying it would only hold the shutdown (10 s per reconcile).
+    Config c =
+        new ConfigBuilder(client.getConfiguration())
+            .withUserAgent(OPERATOR_AGENT)
+            .withRequestRetryBackoffLimit(0)
+            .build();
     operatorClient = new KubernetesClientBuilder().withConfig(c).build();
     operator = new KaleemOperator(operatorClient, settings, options, false);
     operator.start();
