@@ -76,6 +76,15 @@ public final class SimCluster implements AutoCloseable {
   private KubernetesClient operatorClient;
   private KaleemOperator operator;
   private SimClock.Counting operatorClock;
+
+  /**
+   * Whether an operator silent for {@link #IDLE_NANOS} can be taken as idle: only when it polls a
+   * rollout in progress faster than that. Its requeue delays are wall time; one that polls every 5
+   * s (the default) is silent between polls while a rollout still waits on the clock, so each step
+   * then waits for it up to 300 ms, as the simulation always did.
+   */
+  private boolean idleWhenSilent;
+
   private OperatorOptions options = OperatorOptions.defaults();
 
   /** Template revisions each Deployment took, in order ("name=revision"). */
@@ -153,6 +162,7 @@ public final class SimCluster implements AutoCloseable {
 
   public void startOperator(OperatorOptions o, OperatorSettings settings) throws IOException {
     operatorClock = clock.counting();
+    idleWhenSilent = settings.rolloutPoll().toNanos() * 2 < IDLE_NANOS;
     this.options = o.withClock(operatorClock);
     // No client-side retry of 5xx: the only 5xx here is the simulated crash, after which a real
     // process sends nothing more; retrying it would only hold the shutdown (10 s per reconcile).
@@ -453,7 +463,9 @@ public final class SimCluster implements AutoCloseable {
         if (reads > readsBefore) {
           return;
         }
-        if (!clusterChanged && System.nanoTime() - operatorClock.lastReadNanos() > IDLE_NANOS) {
+        if (idleWhenSilent
+            && !clusterChanged
+            && System.nanoTime() - operatorClock.lastReadNanos() > IDLE_NANOS) {
           return;
         }
       }
