@@ -260,7 +260,8 @@ public class TenantReconciler
     if (dec.promote()) {
       // The snapshot exists before the status names it.
       st.lastGoodSnapshot =
-          snapshots.save(t, running, generation == null ? 0 : generation, digests(t, running));
+          snapshots.save(
+              t, running, generation == null ? 0 : generation, pods(t, running.revision()));
     }
     // Persist the decision before acting on it: a crash after this point replays the same
     // decision; a crash before it leaves the cluster as it was.
@@ -294,7 +295,9 @@ public class TenantReconciler
     }
     dec.rollback().ifPresent(r -> meters.counter("kaleem_operator_rollbacks_total").increment());
 
-    // 5. Configuration and workload, unless the decision holds.
+    // 5. Configuration and workload, unless the decision holds. A Deployment already running the
+    // revision keeps its images (Snapshot.keepingImagesOf): no pods replaced by themselves.
+    running = running.keepingImagesOf(active);
     if (!dec.hold()) {
       if (blueGreen) {
         applyBlueGreen(t, spec, st, running, active, preview);
@@ -502,21 +505,6 @@ public class TenantReconciler
             java.util.Map.of(Labels.TENANT, t.getMetadata().getName(), Labels.REVISION, revision))
         .list()
         .getItems();
-  }
-
-  /** Image IDs the kubelet reported for the snapshot's ready pods (container name to imageID). */
-  private java.util.Map<String, String> digests(KaleemTenant t, Snapshot s) {
-    java.util.Map<String, String> out = new java.util.TreeMap<>();
-    for (var p : pods(t, s.revision())) {
-      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
-        for (var c : p.getStatus().getContainerStatuses()) {
-          if (Boolean.TRUE.equals(c.getReady()) && c.getImageID() != null) {
-            out.putIfAbsent(c.getName(), c.getImageID());
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** The status without conditions and phase: what a rollout decision changes. */
