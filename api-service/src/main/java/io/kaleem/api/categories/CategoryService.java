@@ -60,7 +60,7 @@ public class CategoryService {
 
   public Mono<Category> create(String merchantId, CategoryRequests.Create req) {
     return merchants
-        .require(merchantId)
+        .requireOpen(merchantId)
         .flatMap(
             m ->
                 trees.invalidating(
@@ -127,7 +127,9 @@ public class CategoryService {
   }
 
   public Mono<Category> update(String merchantId, String categoryId, CategoryRequests.Update req) {
-    return get(merchantId, categoryId)
+    return merchants
+        .requireOpen(merchantId)
+        .then(get(merchantId, categoryId))
         .flatMap(
             current ->
                 trees.invalidating(
@@ -141,7 +143,9 @@ public class CategoryService {
 
   /** Deletes a leaf category no product uses; anything else would orphan data, so it is a 409. */
   public Mono<Void> delete(String merchantId, String categoryId) {
-    return get(merchantId, categoryId)
+    return merchants
+        .requireOpen(merchantId)
+        .then(get(merchantId, categoryId))
         .flatMap(
             c -> {
               String id = c.id().toHexString();

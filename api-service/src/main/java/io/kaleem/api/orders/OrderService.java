@@ -1,7 +1,6 @@
 package io.kaleem.api.orders;
 
 import io.kaleem.api.commerce.Sequences;
-import io.kaleem.api.commerce.UserLookup;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
@@ -22,6 +21,7 @@ import io.kaleem.api.search.SearchText;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.CurrentUser;
 import io.kaleem.api.security.Role;
+import io.kaleem.api.users.UserService;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,7 +76,7 @@ public class OrderService {
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
   private final MerchantScope merchants;
-  private final UserLookup users;
+  private final UserService users;
   private final Sequences sequences;
   private final StockLedger stock;
   private final Clock clock;
@@ -89,7 +89,7 @@ public class OrderService {
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
-      UserLookup users,
+      UserService users,
       Sequences sequences,
       StockLedger stock,
       Clock clock,
@@ -117,7 +117,7 @@ public class OrderService {
       String merchantId, OrderRequests.Create req, String idempotencyKey) {
     return currentUser
         .require()
-        .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
+        .flatMap(caller -> merchants.requireOpen(merchantId).map(m -> new Scoped(m, caller)))
         .zipWith(events.origin())
         .flatMap(
             scopedAt -> {

@@ -69,7 +69,7 @@ public class ProductService {
 
   public Mono<Product> create(String merchantId, ProductRequests.Create req) {
     return merchants
-        .require(merchantId)
+        .requireOpen(merchantId)
         .flatMap(
             m ->
                 categories
@@ -89,7 +89,7 @@ public class ProductService {
    */
   public Flux<Product> createAll(String merchantId, List<ProductRequests.Create> requests) {
     return merchants
-        .require(merchantId)
+        .requireOpen(merchantId)
         .flatMapMany(
             m ->
                 Flux.fromStream(
@@ -133,7 +133,9 @@ public class ProductService {
   }
 
   public Mono<Product> update(String merchantId, String productId, ProductRequests.Update req) {
-    return get(merchantId, productId)
+    return merchants
+        .requireOpen(merchantId)
+        .then(get(merchantId, productId))
         .flatMap(
             current ->
                 categories
@@ -155,13 +157,16 @@ public class ProductService {
   public Mono<Product> archive(String merchantId, String productId) {
     Update update =
         new Update().set("status", ProductStatus.ARCHIVED).set("updatedAt", Timestamps.now(clock));
-    return Mono.defer(
-            () ->
-                mongo.findAndModify(
-                    byId(merchantId, productId),
-                    update,
-                    FindAndModifyOptions.options().returnNew(true),
-                    Product.class))
+    return merchants
+        .requireOpen(merchantId)
+        .then(
+            Mono.defer(
+                () ->
+                    mongo.findAndModify(
+                        byId(merchantId, productId),
+                        update,
+                        FindAndModifyOptions.options().returnNew(true),
+                        Product.class)))
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
         .flatMap(p -> announce(EventType.PRODUCT_ARCHIVED, p));

@@ -1,7 +1,6 @@
 package io.kaleem.api.tickets;
 
 import io.kaleem.api.commerce.Sequences;
-import io.kaleem.api.commerce.UserLookup;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
@@ -21,6 +20,7 @@ import io.kaleem.api.search.SearchText;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.CurrentUser;
 import io.kaleem.api.security.Role;
+import io.kaleem.api.users.UserService;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,7 +69,7 @@ public class TicketService {
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
   private final MerchantScope merchants;
-  private final UserLookup users;
+  private final UserService users;
   private final Sequences sequences;
   private final Clock clock;
   private final CurrentUser currentUser;
@@ -80,7 +80,7 @@ public class TicketService {
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
-      UserLookup users,
+      UserService users,
       Sequences sequences,
       Clock clock,
       CurrentUser currentUser,
@@ -99,7 +99,7 @@ public class TicketService {
   public Mono<Ticket> open(String merchantId, TicketRequests.Create req) {
     return currentUser
         .require()
-        .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
+        .flatMap(caller -> merchants.requireOpen(merchantId).map(m -> new Scoped(m, caller)))
         .flatMap(
             scoped ->
                 Mono.defer(

@@ -13,6 +13,7 @@ import io.kaleem.api.pagination.PageParams;
 import io.kaleem.api.pagination.SortOption;
 import io.kaleem.api.pagination.SortSpec;
 import io.kaleem.api.search.SearchText;
+import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,22 +79,59 @@ public class UserService {
    * a ticket's assignee). Malformed, unknown, not active or of another role is a 400 on {@code
    * field}.
    */
-  public Mono<User> requireActive(String userId, Collection<UserRole> roles, String field) {
-    return Mono.defer(
-            () -> {
-              Query q = byId(userId, field);
-              q.addCriteria(
-                  Criteria.where("status")
-                      .is(UserStatus.ACTIVE.name())
-                      .and("role")
-                      .in(roles.stream().map(Enum::name).toList()));
-              return mongo.findOne(q, User.class);
-            })
+  public Mono<User> requireActive(String userId, Collection<Role> roles, String field) {
+    return Mono.defer(() -> mongo.findOne(activeWithRoles(userId, roles, field), User.class))
         .switchIfEmpty(
             Mono.error(
                 () ->
                     ApiException.invalidField(
                         field, "names no active user with role " + List.copyOf(roles))));
+  }
+
+  /** The user with this (normalised) email, if any. */
+  public Mono<User> findByEmail(String email) {
+    return mongo.findOne(new Query(Criteria.where("email").is(normalizeEmail(email))), User.class);
+  }
+
+  /** The user if ACTIVE; empty when unknown or not active (refresh, invitations). */
+  public Mono<User> findActive(String userId) {
+    return Mono.defer(
+        () ->
+            mongo.findOne(
+                byId(userId, "userId")
+                    .addCriteria(Criteria.where("status").is(UserStatus.ACTIVE.name())),
+                User.class));
+  }
+
+  /** The display name of an ACTIVE CUSTOMER; a 400 on {@code field} for anyone else. */
+  public Mono<String> requireActiveCustomer(String userId, String field) {
+    return Mono.defer(
+            () -> mongo.findOne(activeWithRoles(userId, List.of(Role.CUSTOMER), field), User.class))
+        .map(u -> u.name() == null ? "" : u.name())
+        .switchIfEmpty(
+            Mono.error(() -> ApiException.invalidField(field, "names no active customer")));
+  }
+
+  /**
+   * Completes when the user is ACTIVE and a SUPPORT_AGENT, or a MERCHANT_OWNER/MERCHANT_STAFF of
+   * {@code merchantId}; a 400 on {@code field} otherwise (a ticket's assignee or author).
+   */
+  public Mono<Void> requireAgentOf(String merchantId, String userId, String field) {
+    return Mono.defer(
+            () ->
+                mongo.findOne(
+                    activeWithRoles(
+                        userId,
+                        List.of(Role.SUPPORT_AGENT, Role.MERCHANT_OWNER, Role.MERCHANT_STAFF),
+                        field),
+                    User.class))
+        .filter(u -> u.role() == Role.SUPPORT_AGENT || merchantId.equals(u.merchantId()))
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    ApiException.invalidField(
+                        field, "names no active support agent or staff member of this merchant")))
+        .then();
   }
 
   public Mono<Page<User>> list(UserListFilter filter, PageParams page) {
@@ -104,16 +142,15 @@ public class UserService {
    * A merchant's owners and staff, newest first; {@code role} narrows to one of the two. An unknown
    * merchant is a 404.
    */
-  public Mono<Page<User>> staff(String merchantId, UserRole role, PageParams page) {
+  public Mono<Page<User>> staff(String merchantId, Role role, PageParams page) {
     return merchantScope
         .require(merchantId)
         .map(
             m -> {
-              if (role != null && !role.belongsToMerchant()) {
-                throw ApiException.invalidField(
-                    "role", "must be one of " + UserRole.MERCHANT_ROLES);
+              if (role != null && !role.merchantBound()) {
+                throw ApiException.invalidField("role", "must be one of " + Role.MERCHANT_ROLES);
               }
-              List<UserRole> roles = role == null ? UserRole.MERCHANT_ROLES : List.of(role);
+              List<Role> roles = role == null ? Role.MERCHANT_ROLES : List.of(role);
               return new ListQuery<>(
                   User.COLLECTION,
                   User.class,
@@ -162,8 +199,8 @@ public class UserService {
     return new ListQuery<>(User.COLLECTION, User.class, filters, SORTS);
   }
 
-  private Mono<MerchantRef> merchantOf(UserRole role, String merchantId) {
-    if (role.belongsToMerchant()) {
+  private Mono<MerchantRef> merchantOf(Role role, String merchantId) {
+    if (role.merchantBound()) {
       if (merchantId == null) {
         return Mono.error(ApiException.invalidField("merchantId", "is required for role " + role));
       }
@@ -221,6 +258,15 @@ public class UserService {
 
   private static List<String> searchTerms(String name, String email) {
     return SearchText.indexTerms(name, email.substring(0, email.indexOf('@')));
+  }
+
+  private static Query activeWithRoles(String userId, Collection<Role> roles, String field) {
+    return byId(userId, field)
+        .addCriteria(
+            Criteria.where("status")
+                .is(UserStatus.ACTIVE.name())
+                .and("role")
+                .in(roles.stream().map(Enum::name).toList()));
   }
 
   private static Query byId(String userId, String name) {
