@@ -99,12 +99,7 @@ public class CategoryService {
                 }
               }
               if (f.q() != null) {
-                List<String> terms = SearchText.queryTerms(f.q());
-                if (terms.isEmpty()) {
-                  return Mono.error(
-                      ApiException.invalidField("q", "has no letters or digits to search for"));
-                }
-                filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+                filters.add(Filter.search(f.q()));
               }
               return pager.page(
                   new ListQuery<>(Category.COLLECTION, Category.class, filters, SORTS), effective);

@@ -378,11 +378,7 @@ public class MerchantService {
       filters.add(Filter.eq("subscription.status", f.subscriptionStatus().name()));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     SortSpec sorts = f.subscriptionStatus() != null ? RENEWAL_SORTS : SORTS;
     return new ListQuery<>(Merchant.COLLECTION, Merchant.class, filters, sorts);

@@ -128,11 +128,7 @@ public class PlanService {
       filters.add(Filter.eq("active", f.active()));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(Plan.COLLECTION, Plan.class, filters, SORTS);
   }

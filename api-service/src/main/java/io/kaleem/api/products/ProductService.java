@@ -192,11 +192,7 @@ public class ProductService {
       filters.add(Filter.eq("tags", f.tag()));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(Product.COLLECTION, Product.class, filters, SORTS);
   }

@@ -190,11 +190,7 @@ public class UserService {
       filters.add(Filter.eq("merchantId", Ids.canonical(f.merchantId(), "merchantId")));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(User.COLLECTION, User.class, filters, SORTS);
   }

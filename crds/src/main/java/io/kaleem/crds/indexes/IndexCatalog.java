@@ -239,6 +239,11 @@ public final class IndexCatalog {
             asc("customerId"),
             desc("createdAt"),
             desc("_id"))
+        .compound(
+            "orders_status_created",
+            "PENDING orders past their reservation time (expiry sweep), oldest first",
+            asc("status"),
+            asc("createdAt"))
         .unique(
             "orders_idempotency",
             "Idempotency-Key replay: one order per key and customer",
