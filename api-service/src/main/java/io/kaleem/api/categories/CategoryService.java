@@ -44,13 +44,16 @@ public class CategoryService {
   private final MerchantScope merchants;
   private final CategoryTreeCache trees;
   private final Clock clock;
+  private final TreeLock locks;
 
   public CategoryService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
       CategoryTreeCache trees,
-      Clock clock) {
+      Clock clock,
+      TreeLock locks) {
+    this.locks = locks;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -132,7 +135,10 @@ public class CategoryService {
                     req.parentId() == null
                         ? apply(
                             current, req, current.ancestors(), current.depth(), current.parentId())
-                        : move(current, req)))
+                        // Read again under the lock: the tree may have moved since.
+                        : locks.holding(
+                            current.merchantId(),
+                            () -> get(merchantId, categoryId).flatMap(fresh -> move(fresh, req)))))
         .onErrorMap(DuplicateKeyException.class, e -> slugTaken(req.slug()));
   }
 

@@ -4,6 +4,7 @@ import io.kaleem.api.categories.CategoryLookup;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantQuotas;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.messaging.DomainEvents;
 import io.kaleem.api.messaging.EventData;
@@ -49,6 +50,7 @@ public class ProductService {
   private final Clock clock;
 
   private final DomainEvents events;
+  private final MerchantQuotas quotas;
 
   public ProductService(
       ReactiveMongoTemplate mongo,
@@ -57,8 +59,10 @@ public class ProductService {
       CategoryLookup categories,
       ProductCache cache,
       Clock clock,
-      DomainEvents events) {
+      DomainEvents events,
+      MerchantQuotas quotas) {
     this.events = events;
+    this.quotas = quotas;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -67,13 +71,17 @@ public class ProductService {
     this.clock = clock;
   }
 
+  /** Creates a product; over the plan's {@code limits.products} (kept, not archived) is a 409. */
   public Mono<Product> create(String merchantId, ProductRequests.Create req) {
     return merchants
         .requireOpen(merchantId)
         .flatMap(
             m ->
-                categories
-                    .requireOwnedBy(m, canonicalOrNull(req.categoryId()), "categoryId")
+                quotas
+                    .require(m, MerchantQuotas.Quota.PRODUCTS, 1, kept(m))
+                    .then(
+                        categories.requireOwnedBy(
+                            m, canonicalOrNull(req.categoryId()), "categoryId"))
                     .then(Mono.fromCallable(() -> newProduct(m, req))))
         .flatMap(mongo::insert)
         .flatMap(p -> cache.added(p.merchantId()).thenReturn(p))
@@ -170,6 +178,17 @@ public class ProductService {
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
         .flatMap(p -> announce(EventType.PRODUCT_ARCHIVED, p));
+  }
+
+  /** How many products the merchant keeps (not archived): what {@code limits.products} bounds. */
+  private Mono<Long> kept(String merchantId) {
+    return mongo.count(
+        new Query(
+            Criteria.where("merchantId")
+                .is(merchantId)
+                .and("status")
+                .in(ProductStatus.VISIBLE_BY_DEFAULT.stream().map(Enum::name).toList())),
+        Product.class);
   }
 
   /** Records the product's event in the outbox before the change is answered. */

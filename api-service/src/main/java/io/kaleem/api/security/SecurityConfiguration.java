@@ -1,6 +1,7 @@
 package io.kaleem.api.security;
 
 import io.kaleem.api.errors.ProblemWriter;
+import io.kaleem.api.plans.PlanBudgets;
 import io.kaleem.api.ratelimit.RateLimitGate;
 import io.kaleem.api.ratelimit.RateLimiter;
 import java.time.Clock;
@@ -114,7 +115,8 @@ class SecurityConfiguration {
       VerifiedTokenCache decoder,
       ProblemWriter problems,
       RateLimiter limiter,
-      SecurityProperties props) {
+      SecurityProperties props,
+      PlanBudgets planBudgets) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
     tokens.setJwtAuthenticationConverter(
         jwt -> Mono.just(AccessGate.authentication(jwt, CurrentUser.of(jwt))));
@@ -123,7 +125,11 @@ class SecurityConfiguration {
     return new SecurityFilter(
         new RequestFirewall(),
         cors,
-        new AccessGate(decoder, tokens, new RateLimitGate(limiter, props, problems), problems),
+        new AccessGate(
+            decoder,
+            tokens,
+            new RateLimitGate(limiter, props, problems, planBudgets::perWindow),
+            problems),
         problems);
   }
 

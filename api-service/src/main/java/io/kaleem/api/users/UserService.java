@@ -3,6 +3,7 @@ package io.kaleem.api.users;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantQuotas;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.merchants.MerchantService;
 import io.kaleem.api.pagination.Filter;
@@ -41,13 +42,16 @@ public class UserService {
   private final MerchantService merchants;
   private final MerchantScope merchantScope;
   private final Clock clock;
+  private final MerchantQuotas quotas;
 
   public UserService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantService merchants,
       MerchantScope merchantScope,
-      Clock clock) {
+      Clock clock,
+      MerchantQuotas quotas) {
+    this.quotas = quotas;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -200,13 +204,32 @@ public class UserService {
       if (merchantId == null) {
         return Mono.error(ApiException.invalidField("merchantId", "is required for role " + role));
       }
-      return merchants.requireOpen(merchantId, "merchantId").map(MerchantRef::new);
+      return merchants
+          .requireOpen(merchantId, "merchantId")
+          .flatMap(
+              m ->
+                  quotas
+                      .require(m, MerchantQuotas.Quota.STAFF, 1, staffCount(m))
+                      .thenReturn(new MerchantRef(m)));
     }
     if (merchantId != null) {
       return Mono.error(
           ApiException.invalidField("merchantId", "must not be given for role " + role));
     }
     return Mono.just(new MerchantRef(null));
+  }
+
+  /**
+   * A merchant's owners and staff: what the plan's {@code limits.staff} bounds (owner included).
+   */
+  private Mono<Long> staffCount(String merchantId) {
+    return mongo.count(
+        new Query(
+            Criteria.where("merchantId")
+                .is(merchantId)
+                .and("role")
+                .in(Role.MERCHANT_ROLES.stream().map(Enum::name).toList())),
+        User.class);
   }
 
   private User newUser(UserRequests.Create req, String email, String merchantId) {
