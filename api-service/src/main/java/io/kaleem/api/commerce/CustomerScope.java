@@ -21,11 +21,15 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>A CUSTOMER acts only for themself: another {@code customerId} is a 403; they see only their
  *       own orders and tickets (another's is a 404, their lists are filtered to them).
- *   <li>Anyone else (owner, staff, support agent, admin) may name only a <em>customer of the
- *       merchant</em>: an ACTIVE CUSTOMER who has placed an order there or opened a ticket there.
- *       Every other id (unknown, not a customer, inactive, a customer of other merchants only) is
- *       the same 400, so the answer tells nothing about which ids are customers of the platform.
+ *   <li>Owners, staff and support agents may name only a <em>customer of the merchant</em>: an
+ *       ACTIVE CUSTOMER who has placed an order there or has a ticket there. Every other id
+ *       (unknown, not a customer, inactive, a customer of other merchants only) is the same 400, so
+ *       the answer tells nothing about which ids are customers of the platform.
+ *   <li>Platform admins (who list every user anyway) may name any ACTIVE CUSTOMER: that is how a
+ *       customer's first order or ticket at a merchant is recorded on their behalf.
  * </ul>
+ *
+ * <p>Whoever opens a ticket writes its first message as themself: nobody speaks for a customer.
  */
 @Component
 public class CustomerScope {
@@ -52,6 +56,9 @@ public class CustomerScope {
             CurrentUser.forbidden(
                 "A customer acts only for themself: " + field + " must be your own user id"));
       }
+      return users.requireActiveCustomer(customerId, field);
+    }
+    if (caller.is(Role.PLATFORM_ADMIN)) {
       return users.requireActiveCustomer(customerId, field);
     }
     return hasRelationship(merchantId, customerId)

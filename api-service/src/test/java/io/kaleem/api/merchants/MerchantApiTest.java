@@ -14,6 +14,7 @@ import io.kaleem.api.support.Fixtures;
 import io.kaleem.api.support.RecordedQueries;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,7 +255,15 @@ class MerchantApiTest {
 
     s = map(ok(put(base, Map.of("planId", yearly))).get("subscription"));
     assertThat(s).containsEntry("planId", yearly).containsEntry("autoRenew", true);
-    Instant end = Instant.parse((String) s.get("currentPeriodEnd"));
+    // A renewal pays for the period that is due, never ahead: not before the period ends.
+    expectProblem(post(base + "/renew", Map.of()), 409, "conflict");
+    Instant end = Instant.now().minus(java.time.Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+    mongo
+        .updateFirst(
+            new Query(Criteria.where("_id").is(new ObjectId(id))),
+            new Update().set("subscription.currentPeriodEnd", java.util.Date.from(end)),
+            "merchants")
+        .block();
 
     Map<String, Object> renewed = map(ok(post(base + "/renew", Map.of())).get("subscription"));
     assertThat(renewed).containsEntry("status", "ACTIVE").containsEntry("planId", yearly);
