@@ -1,6 +1,7 @@
 package io.kaleem.api.merchants;
 
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.plans.Plan;
 import io.kaleem.api.plans.PlanLimits;
 import io.kaleem.api.plans.PlanService;
 import org.bson.types.ObjectId;
@@ -44,16 +45,26 @@ public class MerchantQuotas {
     this.plans = plans;
   }
 
-  /** The limits of the merchant's subscribed plan; empty when it has no live subscription. */
-  public Mono<PlanLimits> limitsOf(String merchantId) {
+  /**
+   * The plan the merchant subscribes to ({@code merchants.subscription.planId}); empty when it has
+   * no subscription, a cancelled one, or a plan that no longer exists.
+   */
+  public Mono<Plan> planOf(String merchantId) {
+    if (merchantId == null || !ObjectId.isValid(merchantId)) {
+      return Mono.empty();
+    }
     return merchants
         .find(merchantId)
         .mapNotNull(Merchant::subscription)
         .filter(s -> s.status() != SubscriptionStatus.CANCELLED)
         .mapNotNull(Subscription::planId)
         .filter(ObjectId::isValid)
-        .flatMap(planId -> plans.find(planId, "planId"))
-        .mapNotNull(p -> p.limits());
+        .flatMap(planId -> plans.find(planId, "planId"));
+  }
+
+  /** The limits of the merchant's subscribed plan; empty when it has no live subscription. */
+  public Mono<PlanLimits> limitsOf(String merchantId) {
+    return planOf(merchantId).mapNotNull(Plan::limits);
   }
 
   /**

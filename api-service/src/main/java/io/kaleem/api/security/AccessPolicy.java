@@ -102,6 +102,7 @@ public final class AccessPolicy {
       if (user.is(Role.MERCHANT_OWNER)) {
         boolean billing =
             resource.equals("subscription")
+                && !read
                 && !(method == HttpMethod.POST
                     && rest.size() == 2
                     && OWNER_SUBSCRIPTION_ACTIONS.contains(rest.get(1)));

@@ -224,8 +224,7 @@ public class TicketService {
                             u.set("assigneeId", assignee);
                           }
                           return u;
-                        },
-                        1)));
+                        })));
   }
 
   /**
@@ -367,8 +366,7 @@ public class TicketService {
                             throw illegalTransition(from, req.status());
                           }
                           return new Update().set("status", req.status().name());
-                        },
-                        1)
+                        })
                     .flatMap(
                         updated ->
                             events
@@ -403,22 +401,10 @@ public class TicketService {
 
   /**
    * Applies the update {@code compute} derives from the ticket as read, only if the ticket is still
-   * at that version; otherwise re-reads and recomputes. {@code compute} may throw an ApiException
-   * to refuse the change.
+   * at that version; otherwise re-reads and recomputes ({@link ConditionalRetry}). {@code compute}
+   * may throw an ApiException to refuse the change.
    */
-  private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute, int attempt) {
-    return change(read, compute, t -> get(t.merchantId(), t.id().toHexString(), null), attempt);
-  }
-
-  /**
-   * As {@link #change(Ticket, Function, int)}, re-reading the ticket with {@code reread}: an append
-   * does not need the conversation, only the version, status, count and search terms.
-   */
-  private Mono<Ticket> change(
-      Ticket read,
-      Function<Ticket, Update> compute,
-      Function<Ticket, Mono<Ticket>> reread,
-      int attempt) {
+  private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute) {
     return ConditionalRetry.apply(
         read,
         current ->
@@ -437,8 +423,8 @@ public class TicketService {
                       return mongo.findAndModify(
                           q, u, FindAndModifyOptions.options().returnNew(true), Ticket.class);
                     }),
-        reread,
-        MAX_ATTEMPTS - attempt + 1,
+        t -> get(t.merchantId(), t.id().toHexString(), null),
+        MAX_ATTEMPTS,
         "ticket");
   }
 
