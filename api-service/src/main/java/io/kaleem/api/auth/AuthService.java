@@ -5,6 +5,7 @@ import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.merchants.MerchantRequests;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.merchants.MerchantService;
+import io.kaleem.api.merchants.MerchantStatus;
 import io.kaleem.api.ratelimit.RateLimiter;
 import io.kaleem.api.security.AccessTokenIssuer;
 import io.kaleem.api.security.AuthenticatedUser;
@@ -247,7 +248,7 @@ public class AuthService {
     }
     return merchantScope
         .find(merchantId)
-        .filter(m -> !m.status().allowsStaffSignIn())
+        .filter(m -> !MerchantStatus.of(m).allowsStaffSignIn())
         .flatMap(
             m ->
                 Mono.error(

@@ -67,7 +67,7 @@ public class MerchantScope {
               .switchIfEmpty(Mono.error(() -> ApiException.notFound("merchant", merchantId)))
               .flatMap(
                   m -> {
-                    MerchantStatus status = MerchantStatus.valueOf(m.getString("status"));
+                    MerchantStatus status = MerchantStatus.of(m.getString("status"));
                     return status.acceptsWrites()
                         ? Mono.just(id.toHexString())
                         : Mono.error(status.writeRefused(id.toHexString()));

@@ -140,7 +140,8 @@ public class MerchantService {
         () -> {
           var id = Ids.parse(merchantId, field);
           Query q =
-              new Query(Criteria.where("_id").is(id).and("status").in(MerchantStatus.writable()));
+              new Query(
+                  Criteria.where("_id").is(id).and("status").nin(MerchantStatus.refusingWrites()));
           q.fields().include("_id");
           return mongo
               .exists(q, Document.class, Merchant.COLLECTION)
@@ -218,7 +219,9 @@ public class MerchantService {
   /** The 409 of a conditional write that found the merchant in a status refusing it. */
   private Mono<Merchant> refused(String merchantId) {
     return Mono.defer(
-        () -> current(merchantId).flatMap(m -> Mono.error(m.status().writeRefused(merchantId))));
+        () ->
+            current(merchantId)
+                .flatMap(m -> Mono.error(MerchantStatus.of(m).writeRefused(merchantId))));
   }
 
   /**
@@ -491,7 +494,8 @@ public class MerchantService {
 
   /** The merchant, if its status accepts writes by its owners and staff. */
   private static Query writable(String merchantId) {
-    return byId(merchantId).addCriteria(Criteria.where("status").in(MerchantStatus.writable()));
+    return byId(merchantId)
+        .addCriteria(Criteria.where("status").nin(MerchantStatus.refusingWrites()));
   }
 
   private static Query open(String merchantId) {

@@ -25,12 +25,25 @@ public enum MerchantStatus {
     return this == ACTIVE;
   }
 
-  /** The stored names of the statuses that accept writes (for conditional updates). */
-  public static java.util.List<String> writable() {
+  /**
+   * The stored names of the statuses that refuse writes, for conditional updates ({@code $nin}: a
+   * merchant stored without a status is ACTIVE, see {@link #of}).
+   */
+  public static java.util.List<String> refusingWrites() {
     return java.util.Arrays.stream(values())
-        .filter(MerchantStatus::acceptsWrites)
+        .filter(s -> !s.acceptsWrites())
         .map(Enum::name)
         .toList();
+  }
+
+  /** The status as stored; a merchant document without one is ACTIVE. */
+  public static MerchantStatus of(String stored) {
+    return stored == null ? ACTIVE : valueOf(stored);
+  }
+
+  /** The status of a merchant record; none stored is ACTIVE. */
+  public static MerchantStatus of(Merchant m) {
+    return m.status() == null ? ACTIVE : m.status();
   }
 
   /** Whether the merchant's owners and staff may sign in and refresh their sessions. */
