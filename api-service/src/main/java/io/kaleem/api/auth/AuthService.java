@@ -50,13 +50,14 @@ public class AuthService {
   private final SubscriptionPlans plans;
   private final String dummyHash;
 
+  // The issuer first: the keys it needs are what a production start without a JWK set names.
   public AuthService(
+      AccessTokenIssuer issuer,
       UserService users,
       MerchantService merchants,
       MerchantScope merchantScope,
       Credentials credentials,
       PasswordEncoder passwords,
-      AccessTokenIssuer issuer,
       RefreshTokens refreshTokens,
       RateLimiter limiter,
       SecurityProperties props,
