@@ -57,6 +57,12 @@ class AuthController {
     return auth.refresh(body);
   }
 
+  @Operation(summary = "Set the password of an invited account and sign in (one-time token)")
+  @PostMapping("/invitations/accept")
+  Mono<TokenResponse> acceptInvitation(@Valid @RequestBody AuthRequests.AcceptInvitation body) {
+    return auth.acceptInvitation(body);
+  }
+
   @Operation(summary = "End the session of a refresh token (revokes its whole family)")
   @PostMapping("/logout")
   @ResponseStatus(HttpStatus.NO_CONTENT)

@@ -40,5 +40,14 @@ public final class AuthRequests {
   public record Login(
       @NotBlank @Size(max = 254) String email, @NotBlank @Size(max = 128) String password) {}
 
+  /**
+   * Set the password of an account an admin created.
+   *
+   * @param token the invitation's one-time token
+   */
+  public record AcceptInvitation(
+      @NotBlank @Size(max = 200) String token,
+      @NotBlank @Size(min = 10, max = 128) String password) {}
+
   public record Refresh(@NotBlank @Size(max = 200) String refreshToken) {}
 }

@@ -1,70 +1,76 @@
 package io.kaleem.api.auth;
 
-import io.kaleem.api.common.Ids;
-import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.errors.ProblemType;
+import io.kaleem.api.merchants.MerchantRequests;
+import io.kaleem.api.merchants.MerchantScope;
+import io.kaleem.api.merchants.MerchantService;
+import io.kaleem.api.merchants.MerchantStatus;
 import io.kaleem.api.ratelimit.RateLimiter;
-import io.kaleem.api.search.SearchText;
 import io.kaleem.api.security.AccessTokenIssuer;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.Role;
 import io.kaleem.api.security.SecurityProperties;
-import io.kaleem.crds.indexes.IndexCatalog;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.util.Date;
-import java.util.HexFormat;
+import io.kaleem.api.users.User;
+import io.kaleem.api.users.UserRequests;
+import io.kaleem.api.users.UserService;
+import io.kaleem.api.users.UserStatus;
+import java.util.List;
 import java.util.Locale;
-import org.bson.Document;
 import org.bson.types.ObjectId;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Registration, login, refresh and logout. Passwords are hashed with the delegating (bcrypt)
- * encoder off the event loop; users and merchants follow the shared {@code users}/{@code merchants}
- * contracts, password hashes live apart in {@code credentials}.
+ * Registration, login, refresh, logout and invitations. Passwords are hashed with the delegating
+ * (Argon2) encoder off the event loop; users and merchants are created through their features'
+ * services (so a registered merchant is validated like any other), password hashes live apart in
+ * {@code credentials} ({@link Credentials}).
+ *
+ * <p>Sign-in throttling is per account <em>and</em> client address ({@code loginPerAccount}
+ * attempts per window), plus per address for all of {@code /auth}: wrong passwords sent from
+ * anywhere else never lock the account's owner out. The trade-off: a guesser with many addresses
+ * gets {@code loginPerAccount} tries per address and window, which the 10-character minimum and
+ * Argon2's cost make slow to pay off (docs/SECURITY.md).
  */
 @Service
 public class AuthService {
 
-  static final String CREDENTIALS = IndexCatalog.CREDENTIALS;
-
-  private final ReactiveMongoTemplate mongo;
+  private final UserService users;
+  private final MerchantService merchants;
+  private final MerchantScope merchantScope;
+  private final Credentials credentials;
   private final PasswordEncoder passwords;
   private final AccessTokenIssuer issuer;
   private final RefreshTokens refreshTokens;
   private final RateLimiter limiter;
   private final SecurityProperties props;
-  private final Clock clock;
   private final SubscriptionPlans plans;
   private final String dummyHash;
 
+  // The issuer first: the keys it needs are what a production start without a JWK set names.
   public AuthService(
-      ReactiveMongoTemplate mongo,
-      PasswordEncoder passwords,
       AccessTokenIssuer issuer,
+      UserService users,
+      MerchantService merchants,
+      MerchantScope merchantScope,
+      Credentials credentials,
+      PasswordEncoder passwords,
       RefreshTokens refreshTokens,
       RateLimiter limiter,
       SecurityProperties props,
-      Clock clock,
       SubscriptionPlans plans) {
-    this.mongo = mongo;
+    this.users = users;
+    this.merchants = merchants;
+    this.merchantScope = merchantScope;
+    this.credentials = credentials;
     this.passwords = passwords;
     this.issuer = issuer;
     this.refreshTokens = refreshTokens;
     this.limiter = limiter;
     this.props = props;
-    this.clock = clock;
     this.plans = plans;
     // Compared against when the account does not exist, so both paths cost one hash check.
     this.dummyHash = passwords.encode("not-a-real-password-" + new ObjectId());
@@ -81,106 +87,77 @@ public class AuthService {
       return Mono.error(ApiException.invalidField("merchant", "is only for merchant owners"));
     }
     Role role = owner ? Role.MERCHANT_OWNER : Role.CUSTOMER;
-    ObjectId userId = new ObjectId();
-    String merchantId = owner ? new ObjectId().toHexString() : null;
-    Date now = Date.from(Timestamps.now(clock));
-    Document user =
-        new Document("_id", userId)
-            .append("email", email)
-            .append("name", body.name().trim())
-            .append("role", role.name())
-            .append("status", "ACTIVE")
-            .append(
-                "searchTerms",
-                SearchText.indexTerms(body.name(), email.substring(0, email.indexOf('@'))))
-            .append("createdAt", now)
-            .append("updatedAt", now);
-    if (merchantId != null) {
-      user.append("merchantId", merchantId);
-    }
-    Mono<Void> merchant =
-        owner ? insertMerchant(merchantId, body.merchant(), email, now) : Mono.empty();
+    Mono<String> merchant =
+        owner
+            ? merchants
+                .create(merchantRequest(body.merchant(), email))
+                .map(m -> m.id().toHexString())
+            : Mono.just("");
     return hash(body.password())
         .flatMap(
             hash ->
-                merchant
-                    .then(
-                        mongo
-                            .insert(user, "users")
+                merchant.flatMap(
+                    merchantId ->
+                        users
+                            .create(
+                                new UserRequests.Create(
+                                    email,
+                                    body.name().trim(),
+                                    null,
+                                    role,
+                                    merchantId.isEmpty() ? null : merchantId))
                             .onErrorResume(
-                                DuplicateKeyException.class,
                                 e ->
-                                    (owner ? deleteMerchant(merchantId) : Mono.<Void>empty())
-                                        .then(Mono.error(emailTaken()))))
-                    .then(
-                        mongo.insert(
-                            new Document("_id", new ObjectId())
-                                .append("userId", userId.toHexString())
-                                .append("passwordHash", hash)
-                                .append("updatedAt", now),
-                            CREDENTIALS))
-                    .then(session(user)));
+                                    e instanceof ApiException a && a.type() == ProblemType.CONFLICT,
+                                e ->
+                                    (merchantId.isEmpty()
+                                            ? Mono.<Void>empty()
+                                            : merchants.discardUnclaimed(merchantId))
+                                        .then(Mono.error(emailTaken())))
+                            .flatMap(
+                                user ->
+                                    credentials
+                                        .create(user.id().toHexString(), hash)
+                                        .then(session(user, null)))));
   }
 
-  private Mono<Void> insertMerchant(
-      String merchantId, AuthRequests.Merchant m, String ownerEmail, Date now) {
-    Document doc =
-        new Document("_id", new ObjectId(merchantId))
-            .append("name", new Document("ar", m.name().ar()).append("en", m.name().en()))
-            .append("slug", m.slug())
-            .append("contactEmail", m.contactEmail() == null ? ownerEmail : m.contactEmail())
-            .append("country", m.country())
-            .append("currency", m.currency())
-            .append("status", "ACTIVE")
-            .append("searchTerms", SearchText.indexTerms(m.name().both(), m.slug()))
-            .append("createdAt", now)
-            .append("updatedAt", now);
-    return mongo
-        .insert(doc, "merchants")
-        .onErrorMap(
-            DuplicateKeyException.class,
-            e -> ApiException.conflict("The merchant slug '" + m.slug() + "' is taken"))
-        .then();
-  }
-
-  private Mono<Void> deleteMerchant(String merchantId) {
-    return mongo
-        .remove(new Query(Criteria.where("_id").is(new ObjectId(merchantId))), "merchants")
-        .then();
+  /** The registration's merchant as the merchants API takes it: one validator for both. */
+  private static MerchantRequests.Create merchantRequest(AuthRequests.Merchant m, String email) {
+    return new MerchantRequests.Create(
+        m.name(),
+        m.slug(),
+        m.contactEmail() == null ? email : m.contactEmail(),
+        m.country(),
+        m.currency(),
+        null);
   }
 
   private static ApiException emailTaken() {
     return ApiException.conflict("An account with this email already exists");
   }
 
-  /** Checks the password; the account and the client IP are throttled first. */
+  /** Checks the password; the account (from this client address) and the address are throttled. */
   public Mono<TokenResponse> login(AuthRequests.Login body, String clientIp) {
     String email = body.email().trim().toLowerCase(Locale.ROOT);
-    return throttle("login:account:" + sha(email), props.rateLimit().loginPerAccount())
+    return throttle(
+            "login:account:" + sha(email) + ":" + clientIp, props.rateLimit().loginPerAccount())
         .then(throttle("login:ip:" + clientIp, props.rateLimit().auth()))
         .then(
-            mongo
-                .findOne(new Query(Criteria.where("email").is(email)), Document.class, "users")
+            users
+                .findByEmail(email)
                 .flatMap(
                     user ->
-                        mongo
-                            .findOne(
-                                new Query(
-                                    Criteria.where("userId")
-                                        .is(user.getObjectId("_id").toHexString())),
-                                Document.class,
-                                CREDENTIALS)
-                            .map(cred -> new Candidate(user, cred.getString("passwordHash"))))
+                        credentials
+                            .passwordHash(user.id().toHexString())
+                            .map(hash -> new Candidate(user, hash)))
                 .defaultIfEmpty(new Candidate(null, dummyHash))
                 .flatMap(
                     c ->
                         matches(body.password(), c.hash())
                             .flatMap(
                                 ok ->
-                                    ok
-                                            && c.user() != null
-                                            && "ACTIVE".equals(c.user().getString("status"))
-                                        ? session(c.user())
+                                    ok && c.user() != null && c.user().status() == UserStatus.ACTIVE
+                                        ? session(c.user(), null)
                                         : Mono.error(badCredentials()))));
   }
 
@@ -189,12 +166,8 @@ public class AuthService {
         .spend(body.refreshToken())
         .flatMap(
             spent ->
-                mongo
-                    .findOne(
-                        new Query(Criteria.where("_id").is(Ids.parse(spent.userId(), "userId"))),
-                        Document.class,
-                        "users")
-                    .filter(u -> "ACTIVE".equals(u.getString("status")))
+                users
+                    .findActive(spent.userId())
                     .switchIfEmpty(
                         refreshTokens
                             .revokeFamily(spent.family())
@@ -206,6 +179,26 @@ public class AuthService {
   public Mono<Void> logout(AuthRequests.Refresh body) {
     return refreshTokens.familyOf(body.refreshToken()).flatMap(refreshTokens::revokeFamily);
   }
+
+  /** A one-time invitation for an account an admin created (staff, support agents, admins). */
+  public Mono<Credentials.Invitation> invite(String userId) {
+    return users
+        .requireActive(userId, INVITABLE, "userId")
+        .flatMap(user -> credentials.invite(user.id().toHexString()));
+  }
+
+  /** Sets the invited user's password from the invitation's token and signs them in. */
+  public Mono<TokenResponse> acceptInvitation(AuthRequests.AcceptInvitation body) {
+    return hash(body.password())
+        .flatMap(hash -> credentials.accept(body.token(), hash))
+        .flatMap(userId -> users.findActive(userId))
+        .switchIfEmpty(Mono.error(Credentials::invalidInvitation))
+        .flatMap(user -> session(user, null));
+  }
+
+  /** The roles an admin creates accounts for, who then set their password by invitation. */
+  static final List<Role> INVITABLE =
+      List.of(Role.PLATFORM_ADMIN, Role.MERCHANT_OWNER, Role.MERCHANT_STAFF, Role.SUPPORT_AGENT);
 
   private Mono<Void> throttle(String key, long perWindow) {
     return limiter
@@ -223,42 +216,52 @@ public class AuthService {
                             .with("retryAfter", r.retryAfterSeconds())));
   }
 
-  private Mono<TokenResponse> session(Document user) {
-    return session(user, null);
-  }
-
-  private Mono<TokenResponse> session(Document user, String family) {
-    String id = user.getObjectId("_id").toHexString();
-    Role role = Role.valueOf(user.getString("role"));
-    String merchantId = user.getString("merchantId");
-    // Owners and staff are rate-limited at their merchant's subscribed plan.
+  /**
+   * Issues tokens for a user. Owners and staff are rate-limited at their merchant's subscribed
+   * plan, and get no session while their merchant's status refuses it (a suspended merchant): at
+   * sign-in and at every refresh, so a suspension ends sessions within one access-token lifetime.
+   */
+  private Mono<TokenResponse> session(User user, String family) {
+    String id = user.id().toHexString();
+    Role role = user.role();
+    String merchantId = user.merchantId();
     Mono<String> plan =
-        role == Role.MERCHANT_OWNER || role == Role.MERCHANT_STAFF
-            ? plans.codeOf(merchantId).defaultIfEmpty("")
+        role.merchantBound()
+            ? requireSignInAllowed(merchantId).then(plans.codeOf(merchantId).defaultIfEmpty(""))
             : Mono.just("");
-    Mono<RefreshTokens.Issued> refresh =
-        family == null ? refreshTokens.start(id) : refreshTokens.issue(id, family);
-    return plan.zipWith(refresh)
-        .map(
-            t ->
-                response(
-                    user,
-                    id,
-                    role,
-                    merchantId,
-                    issuer.issue(
-                        new AuthenticatedUser(
-                            id, role, merchantId, t.getT1().isEmpty() ? null : t.getT1())),
-                    t.getT2()));
+    return plan.flatMap(
+        code ->
+            (family == null ? refreshTokens.start(id) : refreshTokens.issue(id, family))
+                .map(
+                    refresh ->
+                        response(
+                            user,
+                            role,
+                            issuer.issue(
+                                new AuthenticatedUser(
+                                    id, role, merchantId, code.isEmpty() ? null : code)),
+                            refresh)));
   }
 
-  private TokenResponse response(
-      Document user,
-      String id,
-      Role role,
-      String merchantId,
-      String access,
-      RefreshTokens.Issued r) {
+  private Mono<Void> requireSignInAllowed(String merchantId) {
+    if (merchantId == null || !ObjectId.isValid(merchantId)) {
+      return Mono.empty();
+    }
+    return merchantScope
+        .find(merchantId)
+        .filter(m -> !MerchantStatus.of(m).allowsStaffSignIn())
+        .flatMap(
+            m ->
+                Mono.error(
+                    new ApiException(
+                            ProblemType.FORBIDDEN,
+                            "Your merchant is "
+                                + m.status().name().toLowerCase(Locale.ROOT)
+                                + " by the platform; its owners and staff cannot sign in")
+                        .with("reason", "merchant-" + m.status().name().toLowerCase(Locale.ROOT))));
+  }
+
+  private TokenResponse response(User user, Role role, String access, RefreshTokens.Issued r) {
     return new TokenResponse(
         access,
         "Bearer",
@@ -266,7 +269,7 @@ public class AuthService {
         r.token(),
         props.jwt().refreshTokenTtl().toSeconds(),
         new TokenResponse.Account(
-            id, user.getString("email"), user.getString("name"), role.name(), merchantId));
+            user.id().toHexString(), user.email(), user.name(), role.name(), user.merchantId()));
   }
 
   private Mono<String> hash(String password) {
@@ -284,15 +287,9 @@ public class AuthService {
   }
 
   static String sha(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return RefreshTokens.hash(value);
   }
 
   /** The account a login names (or none) and the hash to check the password against. */
-  private record Candidate(Document user, String hash) {}
+  private record Candidate(User user, String hash) {}
 }

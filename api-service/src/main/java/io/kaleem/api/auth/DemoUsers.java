@@ -4,16 +4,15 @@ import io.kaleem.api.common.LocalizedText;
 import io.kaleem.api.database.NoExternalMongoCondition;
 import io.kaleem.api.database.StartupTask;
 import io.kaleem.api.errors.ApiException;
-import org.bson.Document;
+import io.kaleem.api.security.Role;
+import io.kaleem.api.users.UserRequests;
+import io.kaleem.api.users.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -52,11 +51,11 @@ class DemoUsers implements StartupTask {
   static final Demo ADMIN = new Demo("admin@demo.kaleem.io", "demo-admin-2026", "Demo Admin", null);
 
   private final AuthService auth;
-  private final ReactiveMongoTemplate mongo;
+  private final UserService users;
 
-  DemoUsers(AuthService auth, ReactiveMongoTemplate mongo) {
+  DemoUsers(AuthService auth, UserService users) {
     this.auth = auth;
-    this.mongo = mongo;
+    this.users = users;
   }
 
   @Override
@@ -73,20 +72,34 @@ class DemoUsers implements StartupTask {
                 }));
   }
 
+  /**
+   * Creates a missing demo account the way a person would get it: owner and customer register; the
+   * admin (no public way to register one) is created as an admin creates staff, then accepts the
+   * invitation with the demo password.
+   */
   private Mono<Void> ensure(Demo d) {
-    return mongo
-        .exists(new Query(Criteria.where("email").is(d.email())), "users")
+    return users
+        .findByEmail(d.email())
+        .hasElement()
         .flatMap(
             exists -> {
               if (exists) {
                 return Mono.<Void>empty();
               }
-              // The admin registers as a customer, then is promoted: there is no public way to
-              // register an admin.
-              AuthRequests.AccountType type =
-                  d.type() == null ? AuthRequests.AccountType.CUSTOMER : d.type();
+              if (d.type() == null) {
+                return users
+                    .create(
+                        new UserRequests.Create(
+                            d.email(), d.name(), null, Role.PLATFORM_ADMIN, null))
+                    .flatMap(admin -> auth.invite(admin.id().toHexString()))
+                    .flatMap(
+                        invitation ->
+                            auth.acceptInvitation(
+                                new AuthRequests.AcceptInvitation(invitation.token(), d.secret())))
+                    .then();
+              }
               var merchant =
-                  type == AuthRequests.AccountType.MERCHANT_OWNER
+                  d.type() == AuthRequests.AccountType.MERCHANT_OWNER
                       ? new AuthRequests.Merchant(
                           new LocalizedText("متجر تجريبي", "Demo store"),
                           "demo-store",
@@ -94,24 +107,11 @@ class DemoUsers implements StartupTask {
                           "SA",
                           "SAR")
                       : null;
-              Mono<Void> created =
-                  auth.register(
-                          new AuthRequests.Register(
-                              d.email(), d.secret(), d.name(), type, merchant))
-                      .then()
-                      .onErrorResume(ApiException.class, e -> Mono.empty());
-              if (d.type() != null) {
-                return created;
-              }
-              return created.then(
-                  mongo
-                      .updateFirst(
-                          new Query(Criteria.where("email").is(d.email())),
-                          new org.springframework.data.mongodb.core.query.Update()
-                              .set("role", "PLATFORM_ADMIN"),
-                          Document.class,
-                          "users")
-                      .then());
+              return auth.register(
+                      new AuthRequests.Register(
+                          d.email(), d.secret(), d.name(), d.type(), merchant))
+                  .then()
+                  .onErrorResume(ApiException.class, e -> Mono.empty());
             });
   }
 }

@@ -44,13 +44,16 @@ public class CategoryService {
   private final MerchantScope merchants;
   private final CategoryTreeCache trees;
   private final Clock clock;
+  private final TreeLock locks;
 
   public CategoryService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
       CategoryTreeCache trees,
-      Clock clock) {
+      Clock clock,
+      TreeLock locks) {
+    this.locks = locks;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -60,7 +63,7 @@ public class CategoryService {
 
   public Mono<Category> create(String merchantId, CategoryRequests.Create req) {
     return merchants
-        .require(merchantId)
+        .requireOpen(merchantId)
         .flatMap(
             m ->
                 trees.invalidating(
@@ -99,12 +102,7 @@ public class CategoryService {
                 }
               }
               if (f.q() != null) {
-                List<String> terms = SearchText.queryTerms(f.q());
-                if (terms.isEmpty()) {
-                  return Mono.error(
-                      ApiException.invalidField("q", "has no letters or digits to search for"));
-                }
-                filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+                filters.add(Filter.search(f.q()));
               }
               return pager.page(
                   new ListQuery<>(Category.COLLECTION, Category.class, filters, SORTS), effective);
@@ -127,7 +125,9 @@ public class CategoryService {
   }
 
   public Mono<Category> update(String merchantId, String categoryId, CategoryRequests.Update req) {
-    return get(merchantId, categoryId)
+    return merchants
+        .requireOpen(merchantId)
+        .then(get(merchantId, categoryId))
         .flatMap(
             current ->
                 trees.invalidating(
@@ -135,13 +135,18 @@ public class CategoryService {
                     req.parentId() == null
                         ? apply(
                             current, req, current.ancestors(), current.depth(), current.parentId())
-                        : move(current, req)))
+                        // Read again under the lock: the tree may have moved since.
+                        : locks.holding(
+                            current.merchantId(),
+                            () -> get(merchantId, categoryId).flatMap(fresh -> move(fresh, req)))))
         .onErrorMap(DuplicateKeyException.class, e -> slugTaken(req.slug()));
   }
 
   /** Deletes a leaf category no product uses; anything else would orphan data, so it is a 409. */
   public Mono<Void> delete(String merchantId, String categoryId) {
-    return get(merchantId, categoryId)
+    return merchants
+        .requireOpen(merchantId)
+        .then(get(merchantId, categoryId))
         .flatMap(
             c -> {
               String id = c.id().toHexString();

@@ -18,11 +18,11 @@ import io.kaleem.api.products.ProductRequests;
 import io.kaleem.api.products.ProductService;
 import io.kaleem.api.products.ProductStatus;
 import io.kaleem.api.security.CurrentUser;
+import io.kaleem.api.security.Role;
 import io.kaleem.api.tickets.TicketPriority;
 import io.kaleem.api.tickets.TicketRequests;
 import io.kaleem.api.tickets.TicketService;
 import io.kaleem.api.users.UserRequests;
-import io.kaleem.api.users.UserRole;
 import io.kaleem.api.users.UserService;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -162,7 +162,7 @@ class DemoDataLoader implements StartupTask {
                             "admin@kaleem.example",
                             "Platform Admin",
                             null,
-                            UserRole.PLATFORM_ADMIN,
+                            Role.PLATFORM_ADMIN,
                             null))
                     .then(
                         users.create(
@@ -170,7 +170,7 @@ class DemoDataLoader implements StartupTask {
                                 "agent@kaleem.example",
                                 "Support Agent",
                                 null,
-                                UserRole.SUPPORT_AGENT,
+                                Role.SUPPORT_AGENT,
                                 null)))
                     .flatMap(
                         agent ->
@@ -229,7 +229,7 @@ class DemoDataLoader implements StartupTask {
                         "customer" + (i + 1) + "@kaleem.example",
                         names[i],
                         null,
-                        UserRole.CUSTOMER,
+                        Role.CUSTOMER,
                         null)))
         .map(u -> u.id().toHexString())
         .collectList();
@@ -257,7 +257,7 @@ class DemoDataLoader implements StartupTask {
                           "owner@" + slug + ".example",
                           en + " Owner",
                           null,
-                          UserRole.MERCHANT_OWNER,
+                          Role.MERCHANT_OWNER,
                           id))
                   .then(
                       users.create(
@@ -265,7 +265,7 @@ class DemoDataLoader implements StartupTask {
                               "staff@" + slug + ".example",
                               en + " Staff",
                               null,
-                              UserRole.MERCHANT_STAFF,
+                              Role.MERCHANT_STAFF,
                               id)))
                   .then(categoryTree(id))
                   .flatMap(leaves -> catalogue(id, leaves, productCount, random))

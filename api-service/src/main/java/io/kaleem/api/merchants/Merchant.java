@@ -21,6 +21,7 @@ public record Merchant(
     String currency,
     MerchantStatus status,
     Subscription subscription,
+    PlanChangeRequest planChangeRequest,
     List<String> searchTerms,
     Instant createdAt,
     Instant updatedAt) {

@@ -72,14 +72,23 @@ class MerchantController {
     return merchants.close(merchantId).then();
   }
 
-  @Operation(summary = "Subscribe to a plan or change plan (a new period starts now)")
+  @Operation(
+      summary =
+          "Subscribe to a plan or change plan (platform admins: billing; a new period starts)")
   @PutMapping("/{merchantId}/subscription")
   Mono<MerchantView> subscribe(
       @PathVariable String merchantId, @Valid @RequestBody MerchantRequests.Subscribe body) {
     return merchants.subscribe(merchantId, body).map(MerchantView::of);
   }
 
-  @Operation(summary = "Renew the subscription for one more interval")
+  @Operation(summary = "Ask billing for another plan (owners); the subscription is unchanged")
+  @PostMapping("/{merchantId}/subscription/change-request")
+  Mono<MerchantView> requestPlanChange(
+      @PathVariable String merchantId, @Valid @RequestBody MerchantRequests.PlanChange body) {
+    return merchants.requestPlanChange(merchantId, body).map(MerchantView::of);
+  }
+
+  @Operation(summary = "Renew the subscription for its due period (platform admins: billing)")
   @PostMapping("/{merchantId}/subscription/renew")
   Mono<MerchantView> renew(@PathVariable String merchantId) {
     return merchants.renew(merchantId).map(MerchantView::of);

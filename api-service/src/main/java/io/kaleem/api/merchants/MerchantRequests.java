@@ -51,6 +51,13 @@ public final class MerchantRequests {
       MerchantStatus status) {}
 
   /**
+   * An owner's request for another plan; billing (a platform admin) subscribes the merchant to it.
+   */
+  public record PlanChange(
+      @NotBlank @Pattern(regexp = OBJECT_ID, message = "must be a 24-character hexadecimal id")
+          String planId) {}
+
+  /**
    * Subscribe to a plan or change plan: a new period starts now.
    *
    * @param autoRenew defaults to true

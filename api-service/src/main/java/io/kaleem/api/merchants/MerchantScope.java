@@ -51,8 +51,10 @@ public class MerchantScope {
   }
 
   /**
-   * Like {@link #require}, for writes: the merchant's canonical id when it exists and is not
-   * CLOSED; 404 when there is no such merchant, 409 when it is closed.
+   * Like {@link #require}, for writes: the merchant's canonical id when it exists and its status
+   * accepts writes ({@link MerchantStatus#acceptsWrites}); 404 when there is no such merchant, 409
+   * with the reason when it is suspended or closed. Read from MongoDB, not the cache: a suspension
+   * takes effect on the next write on every replica.
    */
   public Mono<String> requireOpen(String merchantId) {
     return Mono.defer(
@@ -64,11 +66,12 @@ public class MerchantScope {
               .findOne(q, Document.class, Merchant.COLLECTION)
               .switchIfEmpty(Mono.error(() -> ApiException.notFound("merchant", merchantId)))
               .flatMap(
-                  m ->
-                      MerchantStatus.CLOSED.name().equals(m.getString("status"))
-                          ? Mono.error(
-                              ApiException.conflict("Merchant '" + merchantId + "' is closed"))
-                          : Mono.just(id.toHexString()));
+                  m -> {
+                    MerchantStatus status = MerchantStatus.of(m.getString("status"));
+                    return status.acceptsWrites()
+                        ? Mono.just(id.toHexString())
+                        : Mono.error(status.writeRefused(id.toHexString()));
+                  });
         });
   }
 }

@@ -18,6 +18,8 @@ import io.kaleem.api.pagination.SortSpec;
 import io.kaleem.api.plans.Plan;
 import io.kaleem.api.plans.PlanService;
 import io.kaleem.api.search.SearchText;
+import io.kaleem.api.security.CurrentUser;
+import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,6 +67,7 @@ public class MerchantService {
   private final Clock clock;
 
   private final DomainEvents events;
+  private final CurrentUser currentUser;
 
   public MerchantService(
       ReactiveMongoTemplate mongo,
@@ -73,8 +76,10 @@ public class MerchantService {
       MerchantScope scope,
       MerchantCache cache,
       Clock clock,
-      DomainEvents events) {
+      DomainEvents events,
+      CurrentUser currentUser) {
     this.events = events;
+    this.currentUser = currentUser;
     this.mongo = mongo;
     this.pager = pager;
     this.plans = plans;
@@ -105,6 +110,14 @@ public class MerchantService {
             e -> ApiException.conflict("Merchant slug '" + req.slug() + "' is already used"));
   }
 
+  /**
+   * Removes a merchant a registration created a moment ago and then could not finish (the owner's
+   * email was taken): nothing refers to it yet, and its slug becomes free again.
+   */
+  public Mono<Void> discardUnclaimed(String merchantId) {
+    return mongo.remove(byId(merchantId), Merchant.class).then(cache.changed(merchantId));
+  }
+
   /** The merchant profile, through the cache; a 404 when there is none. */
   public Mono<Merchant> get(String merchantId) {
     return scope
@@ -128,7 +141,7 @@ public class MerchantService {
           var id = Ids.parse(merchantId, field);
           Query q =
               new Query(
-                  Criteria.where("_id").is(id).and("status").ne(MerchantStatus.CLOSED.name()));
+                  Criteria.where("_id").is(id).and("status").nin(MerchantStatus.refusingWrites()));
           q.fields().include("_id");
           return mongo
               .exists(q, Document.class, Merchant.COLLECTION)
@@ -145,24 +158,70 @@ public class MerchantService {
   }
 
   /**
-   * Changes name, contact email, country or status (ACTIVE/SUSPENDED); a closed merchant is 409.
+   * Changes name, contact email, country or status (ACTIVE/SUSPENDED). Status is the platform's:
+   * only a platform admin sets it (403 for anyone else), and only a platform admin changes a
+   * suspended merchant. A closed merchant is a 409 for everyone.
    */
   public Mono<Merchant> update(String merchantId, MerchantRequests.Update req) {
-    return Mono.fromRunnable(
-            () -> {
+    return currentUser
+        .require()
+        .flatMap(
+            caller -> {
+              boolean admin = caller.is(Role.PLATFORM_ADMIN);
               Ids.parse(merchantId, "merchantId");
+              if (req.status() != null && !admin) {
+                return Mono.error(
+                    CurrentUser.forbidden(
+                        "A merchant's status is set by the platform; owners cannot change it"));
+              }
               if (req.status() == MerchantStatus.CLOSED) {
-                throw ApiException.invalidField(
-                    "status", "cannot be set; DELETE closes a merchant");
+                return Mono.error(
+                    ApiException.invalidField("status", "cannot be set; DELETE closes a merchant"));
               }
               if (req.country() != null) {
                 requireCountry(req.country(), "country");
               }
-            })
-        .then(current(merchantId))
-        .map(current -> changes(current, req))
-        .flatMap(u -> modify(open(merchantId), u))
-        .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot be changed"));
+              Query target = admin ? open(merchantId) : writable(merchantId);
+              return current(merchantId)
+                  .map(current -> changes(current, req))
+                  .flatMap(u -> modify(target, u))
+                  .switchIfEmpty(refused(merchantId));
+            });
+  }
+
+  /**
+   * Records an owner's request for another plan (an active one); the subscription itself is
+   * unchanged until billing subscribes the merchant. A merchant that accepts no writes is a 409.
+   */
+  public Mono<Merchant> requestPlanChange(String merchantId, MerchantRequests.PlanChange req) {
+    return currentUser
+        .require()
+        .flatMap(
+            caller ->
+                scope
+                    .requireOpen(merchantId)
+                    .then(plans.requireActive(req.planId(), "planId"))
+                    .flatMap(
+                        plan -> {
+                          Instant now = Timestamps.now(clock);
+                          return modify(
+                              writable(merchantId),
+                              new Update()
+                                  .set(
+                                      "planChangeRequest",
+                                      new PlanChangeRequest(
+                                          plan.id().toHexString(), caller.userId(), now))
+                                  .set("updatedAt", now));
+                        }))
+        .switchIfEmpty(refused(merchantId));
+  }
+
+  /** The 409 of a conditional write that found the merchant in a status refusing it. */
+  private Mono<Merchant> refused(String merchantId) {
+    return Mono.defer(
+        () ->
+            current(merchantId)
+                .flatMap(m -> Mono.error(MerchantStatus.of(m).writeRefused(merchantId))));
   }
 
   /**
@@ -210,7 +269,11 @@ public class MerchantService {
                       plan.interval().after(now),
                       req.autoRenew() == null || req.autoRenew());
               return modify(
-                  open(merchantId), new Update().set("subscription", s).set("updatedAt", now));
+                  open(merchantId),
+                  new Update()
+                      .set("subscription", s)
+                      .unset("planChangeRequest")
+                      .set("updatedAt", now));
             })
         .switchIfEmpty(explain(merchantId, m -> "Merchant is closed and cannot subscribe"))
         .flatMap(this::announceSubscription);
@@ -228,14 +291,16 @@ public class MerchantService {
   }
 
   /**
-   * Advances an auto-renewing ACTIVE or PAST_DUE subscription by one interval of its plan (the new
-   * period starts where the current one ends) and makes it ACTIVE. Anything else is a 409.
+   * Advances an auto-renewing ACTIVE or PAST_DUE subscription whose period has ended by one
+   * interval of its plan (the new period starts where the current one ends) and makes it ACTIVE.
+   * Anything else, a period not yet due included, is a 409: a renewal pays for the period that is
+   * due, never for periods ahead.
    */
   public Mono<Merchant> renew(String merchantId) {
     return current(merchantId)
         .flatMap(
             m -> {
-              String blocker = renewBlocker(m);
+              String blocker = renewBlocker(m, Timestamps.now(clock));
               if (blocker != null) {
                 return Mono.error(ApiException.conflict(blocker));
               }
@@ -270,7 +335,7 @@ public class MerchantService {
             explain(
                 merchantId,
                 m -> {
-                  String blocker = renewBlocker(m);
+                  String blocker = renewBlocker(m, Timestamps.now(clock));
                   return blocker != null
                       ? blocker
                       : "The subscription changed while renewing; read it and retry";
@@ -316,17 +381,13 @@ public class MerchantService {
       filters.add(Filter.eq("subscription.status", f.subscriptionStatus().name()));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     SortSpec sorts = f.subscriptionStatus() != null ? RENEWAL_SORTS : SORTS;
     return new ListQuery<>(Merchant.COLLECTION, Merchant.class, filters, sorts);
   }
 
-  private static String renewBlocker(Merchant m) {
+  private static String renewBlocker(Merchant m, Instant now) {
     Subscription s = m.subscription();
     if (m.status() == MerchantStatus.CLOSED) {
       return "Merchant is closed";
@@ -339,6 +400,11 @@ public class MerchantService {
     }
     if (!SubscriptionStatus.RENEWABLE.contains(s.status())) {
       return "A " + s.status() + " subscription cannot be renewed";
+    }
+    if (s.currentPeriodEnd().isAfter(now)) {
+      return "The current period is paid until "
+          + s.currentPeriodEnd()
+          + "; a renewal applies only once it is due";
     }
     return null;
   }
@@ -363,6 +429,7 @@ public class MerchantService {
         req.currency(),
         MerchantStatus.ACTIVE,
         subscription,
+        null,
         searchTerms(req.name(), req.slug()),
         now,
         now);
@@ -423,6 +490,12 @@ public class MerchantService {
 
   private static Query byId(String merchantId) {
     return new Query(Criteria.where("_id").is(Ids.parse(merchantId, "merchantId")));
+  }
+
+  /** The merchant, if its status accepts writes by its owners and staff. */
+  private static Query writable(String merchantId) {
+    return byId(merchantId)
+        .addCriteria(Criteria.where("status").nin(MerchantStatus.refusingWrites()));
   }
 
   private static Query open(String merchantId) {

@@ -13,6 +13,7 @@ public record MerchantView(
     String currency,
     MerchantStatus status,
     Subscription subscription,
+    PlanChangeRequest planChangeRequest,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -26,6 +27,7 @@ public record MerchantView(
         m.currency(),
         m.status(),
         m.subscription(),
+        m.planChangeRequest(),
         m.createdAt(),
         m.updatedAt());
   }

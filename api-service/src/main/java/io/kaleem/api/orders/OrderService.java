@@ -1,7 +1,8 @@
 package io.kaleem.api.orders;
 
+import io.kaleem.api.commerce.ConditionalRetry;
+import io.kaleem.api.commerce.CustomerScope;
 import io.kaleem.api.commerce.Sequences;
-import io.kaleem.api.commerce.UserLookup;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
@@ -22,7 +23,6 @@ import io.kaleem.api.search.SearchText;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.CurrentUser;
 import io.kaleem.api.security.Role;
-import io.kaleem.crds.indexes.IndexCatalog;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,9 +76,10 @@ public class OrderService {
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
   private final MerchantScope merchants;
-  private final UserLookup users;
+  private final CustomerScope customers;
   private final Sequences sequences;
   private final StockLedger stock;
+  private final PendingHolds holds;
   private final Clock clock;
   private final CurrentUser currentUser;
   private final BusinessMetrics metrics;
@@ -89,9 +90,10 @@ public class OrderService {
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
-      UserLookup users,
+      CustomerScope customers,
       Sequences sequences,
       StockLedger stock,
+      PendingHolds holds,
       Clock clock,
       CurrentUser currentUser,
       BusinessMetrics metrics,
@@ -100,9 +102,10 @@ public class OrderService {
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
-    this.users = users;
+    this.customers = customers;
     this.sequences = sequences;
     this.stock = stock;
+    this.holds = holds;
     this.clock = clock;
     this.currentUser = currentUser;
     this.metrics = metrics;
@@ -117,7 +120,7 @@ public class OrderService {
       String merchantId, OrderRequests.Create req, String idempotencyKey) {
     return currentUser
         .require()
-        .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
+        .flatMap(caller -> merchants.requireOpen(merchantId).map(m -> new Scoped(m, caller)))
         .zipWith(events.origin())
         .flatMap(
             scopedAt -> {
@@ -127,23 +130,25 @@ public class OrderService {
                   () -> {
                     String m = scoped.merchantId();
                     String customer = Ids.canonical(req.customerId(), "customerId");
-                    if (scoped.caller().is(Role.CUSTOMER)
-                        && !customer.equals(scoped.caller().userId())) {
-                      throw CurrentUser.forbidden(
-                          "A customer places orders only for themself: customerId must be"
-                              + " your own user id");
-                    }
                     List<OrderRequests.Line> lines = canonicalLines(req.items());
                     String hash = requestHash(customer, lines, req);
-                    if (idempotencyKey == null) {
-                      return placeDetached(m, customer, lines, req, generatedKey(), hash, origin);
-                    }
-                    String key = checkedKey(idempotencyKey);
-                    return findByKey(m, customer, key)
-                        .map(existing -> replay(existing, key, hash))
-                        .switchIfEmpty(
-                            Mono.defer(
-                                () -> placeDetached(m, customer, lines, req, key, hash, origin)));
+                    String key = idempotencyKey == null ? null : checkedKey(idempotencyKey);
+                    return customers
+                        .requireNameable(m, customer, scoped.caller(), "customerId")
+                        .flatMap(
+                            name -> {
+                              Customer c = new Customer(customer, name);
+                              if (key == null) {
+                                return placeDetached(
+                                    m, c, lines, req, generatedKey(), hash, origin);
+                              }
+                              return findByKey(m, customer, key)
+                                  .map(existing -> replay(existing, key, hash))
+                                  .switchIfEmpty(
+                                      Mono.defer(
+                                          () ->
+                                              placeDetached(m, c, lines, req, key, hash, origin)));
+                            });
                   });
             });
   }
@@ -173,7 +178,8 @@ public class OrderService {
   }
 
   private static OrderListFilter ownFilter(OrderListFilter f, AuthenticatedUser caller) {
-    return caller.is(Role.CUSTOMER) ? new OrderListFilter(f.status(), caller.userId(), f.q()) : f;
+    return new OrderListFilter(
+        f.status(), CustomerScope.listedCustomer(f.customerId(), caller), f.q());
   }
 
   /**
@@ -199,22 +205,49 @@ public class OrderService {
                   .flatMap(
                       origin ->
                           get(merchantId, orderId, caller)
-                              .flatMap(current -> transition(current, req, caller, 1, origin)));
+                              .flatMap(current -> transition(current, req, caller, origin)));
             });
   }
 
+  /**
+   * Cancels the oldest PENDING orders placed before {@code cutoff} (at most {@code max}): their
+   * reservation expired unpaid. Each is one conditional update from PENDING through the same step
+   * as any cancellation (stock returned once, {@code order.cancelled} recorded); an order paid or
+   * cancelled in the meantime is left alone. Emits how many were cancelled.
+   */
+  Mono<Long> expirePendingBefore(Instant cutoff, int max, String reason) {
+    Query q =
+        new Query(
+            Criteria.where("status").is(OrderStatus.PENDING.name()).and("createdAt").lt(cutoff));
+    q.with(org.springframework.data.domain.Sort.by("createdAt")).limit(max);
+    OrderRequests.StatusChange cancel =
+        new OrderRequests.StatusChange(OrderStatus.CANCELLED, reason);
+    return mongo
+        .find(q, Order.class)
+        .concatMap(o -> transitionOnce(o, cancel, null, EventOrigin.NONE))
+        .count();
+  }
+
+  /** Applies a status change with the conditional-update retry (re-read as the caller sees it). */
   private Mono<Order> transition(
-      Order current,
-      OrderRequests.StatusChange req,
-      AuthenticatedUser caller,
-      int attempt,
-      EventOrigin origin) {
+      Order read, OrderRequests.StatusChange req, AuthenticatedUser caller, EventOrigin origin) {
+    return ConditionalRetry.apply(
+        read,
+        current -> transitionOnce(current, req, caller, origin),
+        current -> get(current.merchantId(), current.id().toHexString(), caller),
+        MAX_TRANSITION_ATTEMPTS,
+        "order");
+  }
+
+  /** One conditional status update; empty when the order is no longer in the status read. */
+  private Mono<Order> transitionOnce(
+      Order current, OrderRequests.StatusChange req, AuthenticatedUser caller, EventOrigin origin) {
     OrderStatus from = current.status();
     OrderStatus to = req.status();
     if (!from.canMoveTo(to)) {
       return Mono.error(illegalTransition(from, to));
     }
-    if (caller.is(Role.CUSTOMER) && from != OrderStatus.PENDING) {
+    if (caller != null && caller.is(Role.CUSTOMER) && from != OrderStatus.PENDING) {
       return Mono.error(
           ApiException.conflict(
                   "Only a PENDING order can be cancelled by its customer; this one is " + from)
@@ -240,28 +273,22 @@ public class OrderService {
     // Detached: once the status has changed, the stock return must happen even if the caller
     // goes away.
     return detached(
-            mongo
-                .findAndModify(q, u, FindAndModifyOptions.options().returnNew(true), Order.class)
-                .doOnNext(updated -> metrics.orderStatusChanged(from, updated))
-                .flatMap(
-                    updated ->
-                        to == OrderStatus.CANCELLED
-                            ? stock
-                                .release(updated.merchantId(), updated.items())
-                                .thenReturn(updated)
-                            : Mono.just(updated))
-                .flatMap(
-                    updated -> events.statusChanged(origin, updated, from).thenReturn(updated)))
-        .switchIfEmpty(
-            Mono.defer(
-                () ->
-                    attempt >= MAX_TRANSITION_ATTEMPTS
-                        ? Mono.error(
-                            ApiException.conflict(
-                                "The order is changing concurrently; retry the request"))
-                        : get(current.merchantId(), current.id().toHexString(), caller)
-                            .flatMap(
-                                fresh -> transition(fresh, req, caller, attempt + 1, origin))));
+        mongo
+            .findAndModify(q, u, FindAndModifyOptions.options().returnNew(true), Order.class)
+            .doOnNext(updated -> metrics.orderStatusChanged(from, updated))
+            .flatMap(
+                updated ->
+                    to == OrderStatus.CANCELLED
+                        ? stock.release(updated.merchantId(), updated.items()).thenReturn(updated)
+                        : Mono.just(updated))
+            .flatMap(
+                updated ->
+                    from == OrderStatus.PENDING
+                        ? holds
+                            .release(updated.merchantId(), updated.customerId(), updated.items())
+                            .thenReturn(updated)
+                        : Mono.just(updated))
+            .flatMap(updated -> events.statusChanged(origin, updated, from).thenReturn(updated)));
   }
 
   static ListQuery<Order> listQuery(String merchantId, OrderListFilter f) {
@@ -274,11 +301,7 @@ public class OrderService {
       filters.add(Filter.eq("customerId", Ids.canonical(f.customerId(), "customerId")));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(Order.COLLECTION, Order.class, filters, SORTS);
   }
@@ -289,32 +312,39 @@ public class OrderService {
    */
   private Mono<PlacedOrder> placeDetached(
       String merchantId,
-      String customerId,
+      Customer customer,
       List<OrderRequests.Line> lines,
       OrderRequests.Create req,
       String key,
       String hash,
       EventOrigin origin) {
-    return detached(placeNew(merchantId, customerId, lines, req, key, hash, origin));
+    return detached(placeNew(merchantId, customer, lines, req, key, hash, origin));
   }
 
+  /**
+   * Holds the customer's pending quantities (capped), reserves stock, numbers and inserts the
+   * order; each failing step undoes the ones before it.
+   */
   private Mono<PlacedOrder> placeNew(
       String merchantId,
-      String customerId,
+      Customer customer,
       List<OrderRequests.Line> lines,
       OrderRequests.Create req,
       String key,
       String hash,
       EventOrigin origin) {
-    return users
-        .requireActiveCustomer(customerId, "customerId")
-        .zipWith(price(merchantId, lines))
+    String customerId = customer.id();
+    String customerName = customer.name();
+    return price(merchantId, lines)
         .flatMap(
-            t -> {
-              String customerName = t.getT1();
-              Priced priced = t.getT2();
-              return stock
-                  .reserve(merchantId, priced.items())
+            priced -> {
+              Mono<Void> undoHolds = holds.release(merchantId, customerId, priced.items());
+              return holds
+                  .take(merchantId, customerId, priced.items())
+                  .then(
+                      stock
+                          .reserve(merchantId, priced.items())
+                          .onErrorResume(e -> undoHolds.then(Mono.error(e))))
                   .then(
                       Mono.defer(
                           () ->
@@ -336,6 +366,7 @@ public class OrderService {
                                       e ->
                                           stock
                                               .release(merchantId, priced.items())
+                                              .then(undoHolds)
                                               .then(Mono.error(e)))));
             })
         // After the compensation point: an inserted order keeps its stock and gets its event.
@@ -526,14 +557,11 @@ public class OrderService {
   }
 
   private static Query byId(String merchantId, String orderId, AuthenticatedUser caller) {
-    ObjectId id = Ids.parse(orderId, "orderId");
-    String merchant = Ids.canonical(merchantId, "merchantId");
-    Criteria c = Criteria.where("_id").is(id).and("merchantId").is(merchant);
-    if (caller.is(Role.CUSTOMER)) {
-      c = c.and("customerId").is(caller.userId());
-    }
-    return new Query(c);
+    return CustomerScope.byId(merchantId, orderId, "orderId", caller);
   }
+
+  /** The customer a new order is for, as checked by {@link CustomerScope}. */
+  private record Customer(String id, String name) {}
 
   private record Scoped(String merchantId, AuthenticatedUser caller) {}
 

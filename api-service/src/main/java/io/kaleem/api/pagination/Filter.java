@@ -40,6 +40,19 @@ public record Filter(String field, Op op, List<?> values) {
     return values.size() == 1 ? eq(field, values.get(0)) : new Filter(field, Op.ALL, values);
   }
 
+  /**
+   * The search parameter {@code q} of every list: the terms of the query text, all of which a
+   * document's search terms must contain. A {@code q} without letters or digits is a 400 on it.
+   */
+  public static Filter search(String q) {
+    List<String> terms = io.kaleem.api.search.SearchText.queryTerms(q);
+    if (terms.isEmpty()) {
+      throw io.kaleem.api.errors.ApiException.invalidField(
+          "q", "has no letters or digits to search for");
+    }
+    return all(io.kaleem.crds.indexes.IndexCatalog.SEARCH_FIELD, terms);
+  }
+
   Criteria toCriteria() {
     return switch (op) {
       case EQ -> Criteria.where(field).is(values.get(0));

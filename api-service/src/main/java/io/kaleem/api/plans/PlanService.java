@@ -39,7 +39,15 @@ public class PlanService {
   private final PlanCache cache;
   private final Clock clock;
 
-  public PlanService(ReactiveMongoTemplate mongo, KeysetPager pager, PlanCache cache, Clock clock) {
+  private final PlanBudgets budgets;
+
+  public PlanService(
+      ReactiveMongoTemplate mongo,
+      KeysetPager pager,
+      PlanCache cache,
+      Clock clock,
+      PlanBudgets budgets) {
+    this.budgets = budgets;
     this.mongo = mongo;
     this.pager = pager;
     this.cache = cache;
@@ -50,7 +58,7 @@ public class PlanService {
   public Mono<Plan> create(PlanRequests.Create req) {
     return Mono.fromCallable(() -> newPlan(req))
         .flatMap(mongo::insert)
-        .flatMap(p -> cache.changed(null).thenReturn(p))
+        .flatMap(p -> changed(null).thenReturn(p))
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("Plan code '" + req.code() + "' is already used"));
@@ -101,7 +109,7 @@ public class PlanService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Plan.class))
-        .flatMap(p -> cache.changed(p.id().toHexString()).thenReturn(p))
+        .flatMap(p -> changed(p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("plan", planId)));
   }
 
@@ -118,8 +126,13 @@ public class PlanService {
                     update,
                     FindAndModifyOptions.options().returnNew(true),
                     Plan.class))
-        .flatMap(p -> cache.changed(p.id().toHexString()).thenReturn(p))
+        .flatMap(p -> changed(p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("plan", planId)));
+  }
+
+  /** Every plan write: the cached plan and pages go, the request budgets are read again. */
+  private Mono<Void> changed(String planId) {
+    return cache.changed(planId).then(budgets.reload());
   }
 
   static ListQuery<Plan> listQuery(PlanListFilter f) {
@@ -128,11 +141,7 @@ public class PlanService {
       filters.add(Filter.eq("active", f.active()));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(Plan.COLLECTION, Plan.class, filters, SORTS);
   }

@@ -4,6 +4,7 @@ import io.kaleem.api.categories.CategoryLookup;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantQuotas;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.messaging.DomainEvents;
 import io.kaleem.api.messaging.EventData;
@@ -49,6 +50,7 @@ public class ProductService {
   private final Clock clock;
 
   private final DomainEvents events;
+  private final MerchantQuotas quotas;
 
   public ProductService(
       ReactiveMongoTemplate mongo,
@@ -57,8 +59,10 @@ public class ProductService {
       CategoryLookup categories,
       ProductCache cache,
       Clock clock,
-      DomainEvents events) {
+      DomainEvents events,
+      MerchantQuotas quotas) {
     this.events = events;
+    this.quotas = quotas;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -67,13 +71,17 @@ public class ProductService {
     this.clock = clock;
   }
 
+  /** Creates a product; over the plan's {@code limits.products} (kept, not archived) is a 409. */
   public Mono<Product> create(String merchantId, ProductRequests.Create req) {
     return merchants
-        .require(merchantId)
+        .requireOpen(merchantId)
         .flatMap(
             m ->
-                categories
-                    .requireOwnedBy(m, canonicalOrNull(req.categoryId()), "categoryId")
+                quotas
+                    .require(m, MerchantQuotas.Quota.PRODUCTS, 1, kept(m))
+                    .then(
+                        categories.requireOwnedBy(
+                            m, canonicalOrNull(req.categoryId()), "categoryId"))
                     .then(Mono.fromCallable(() -> newProduct(m, req))))
         .flatMap(mongo::insert)
         .flatMap(p -> cache.added(p.merchantId()).thenReturn(p))
@@ -89,7 +97,7 @@ public class ProductService {
    */
   public Flux<Product> createAll(String merchantId, List<ProductRequests.Create> requests) {
     return merchants
-        .require(merchantId)
+        .requireOpen(merchantId)
         .flatMapMany(
             m ->
                 Flux.fromStream(
@@ -133,7 +141,9 @@ public class ProductService {
   }
 
   public Mono<Product> update(String merchantId, String productId, ProductRequests.Update req) {
-    return get(merchantId, productId)
+    return merchants
+        .requireOpen(merchantId)
+        .then(get(merchantId, productId))
         .flatMap(
             current ->
                 categories
@@ -155,16 +165,30 @@ public class ProductService {
   public Mono<Product> archive(String merchantId, String productId) {
     Update update =
         new Update().set("status", ProductStatus.ARCHIVED).set("updatedAt", Timestamps.now(clock));
-    return Mono.defer(
-            () ->
-                mongo.findAndModify(
-                    byId(merchantId, productId),
-                    update,
-                    FindAndModifyOptions.options().returnNew(true),
-                    Product.class))
+    return merchants
+        .requireOpen(merchantId)
+        .then(
+            Mono.defer(
+                () ->
+                    mongo.findAndModify(
+                        byId(merchantId, productId),
+                        update,
+                        FindAndModifyOptions.options().returnNew(true),
+                        Product.class)))
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
         .flatMap(p -> announce(EventType.PRODUCT_ARCHIVED, p));
+  }
+
+  /** How many products the merchant keeps (not archived): what {@code limits.products} bounds. */
+  private Mono<Long> kept(String merchantId) {
+    return mongo.count(
+        new Query(
+            Criteria.where("merchantId")
+                .is(merchantId)
+                .and("status")
+                .in(ProductStatus.VISIBLE_BY_DEFAULT.stream().map(Enum::name).toList())),
+        Product.class);
   }
 
   /** Records the product's event in the outbox before the change is answered. */
@@ -187,11 +211,7 @@ public class ProductService {
       filters.add(Filter.eq("tags", f.tag()));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(Product.COLLECTION, Product.class, filters, SORTS);
   }

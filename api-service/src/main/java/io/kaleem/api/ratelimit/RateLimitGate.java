@@ -7,6 +7,7 @@ import io.kaleem.api.security.Role;
 import io.kaleem.api.security.SecurityProperties;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -23,8 +24,18 @@ public class RateLimitGate {
   private final RateLimiter limiter;
   private final SecurityProperties.RateLimit cfg;
   private final ProblemWriter problems;
+  private final ToLongFunction<String> planBudget;
 
-  public RateLimitGate(RateLimiter limiter, SecurityProperties props, ProblemWriter problems) {
+  /**
+   * @param planBudget requests per window of the plan a token names, negative when there is no such
+   *     plan (then the configured table applies)
+   */
+  public RateLimitGate(
+      RateLimiter limiter,
+      SecurityProperties props,
+      ProblemWriter problems,
+      ToLongFunction<String> planBudget) {
+    this.planBudget = planBudget;
     this.limiter = limiter;
     this.cfg = props.rateLimit();
     this.problems = problems;
@@ -109,6 +120,11 @@ public class RateLimitGate {
       return new Budget("anonymous", "ip:" + clientIp(exchange), cfg.anonymous());
     }
     String plan = user.is(Role.PLATFORM_ADMIN) ? "platform" : user.plan();
+    long fromPlan =
+        user.is(Role.PLATFORM_ADMIN) || plan == null ? -1 : planBudget.applyAsLong(plan);
+    if (fromPlan >= 0) {
+      return new Budget(plan, "user:" + user.userId(), fromPlan);
+    }
     if (plan == null || !cfg.plans().containsKey(plan)) {
       plan = cfg.defaultPlan();
     }

@@ -32,6 +32,12 @@ public final class AccessPolicy {
   private static final Set<String> CUSTOMER_CREATABLE = Set.of("orders", "tickets");
   private static final Set<String> OWNER_ONLY = Set.of("subscription", "staff");
 
+  /**
+   * What an owner may do to the subscription: cancel it, or ask for another plan. Subscribing,
+   * changing plan and renewing are billing's (platform admins), as they stand for a payment.
+   */
+  private static final Set<String> OWNER_SUBSCRIPTION_ACTIONS = Set.of("cancel", "change-request");
+
   private AccessPolicy() {}
 
   /** Decoded path segments without separators. */
@@ -94,7 +100,13 @@ public final class AccessPolicy {
         return Decision.HIDDEN;
       }
       if (user.is(Role.MERCHANT_OWNER)) {
-        return Decision.ALLOW;
+        boolean billing =
+            resource.equals("subscription")
+                && !read
+                && !(method == HttpMethod.POST
+                    && rest.size() == 2
+                    && OWNER_SUBSCRIPTION_ACTIONS.contains(rest.get(1)));
+        return billing ? Decision.FORBIDDEN : Decision.ALLOW;
       }
       // Staff: everything of their merchant but its subscription, staff and profile writes.
       if (OWNER_ONLY.contains(resource) || (rest.isEmpty() && !read)) {

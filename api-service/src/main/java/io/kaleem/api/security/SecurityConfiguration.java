@@ -1,15 +1,20 @@
 package io.kaleem.api.security;
 
 import io.kaleem.api.errors.ProblemWriter;
+import io.kaleem.api.plans.PlanBudgets;
 import io.kaleem.api.ratelimit.RateLimitGate;
 import io.kaleem.api.ratelimit.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -40,10 +45,17 @@ class SecurityConfiguration {
     return JwtKeys.from(props.jwt());
   }
 
+  /**
+   * New hashes are {@code {argon2}}: bcrypt reads only the first 72 bytes of a password, and a
+   * password may be 128 characters of Arabic (256 bytes). Stored hashes name their algorithm, so
+   * existing {@code {bcrypt}} hashes keep verifying through the same delegating encoder.
+   */
   @Bean
   PasswordEncoder passwordEncoder() {
-    // {bcrypt} by default; stored hashes name their algorithm, so the default can move on.
-    return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    Map<String, PasswordEncoder> encoders = new HashMap<>();
+    encoders.put("argon2", Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+    encoders.put("bcrypt", new BCryptPasswordEncoder());
+    return new DelegatingPasswordEncoder("argon2", encoders);
   }
 
   /** Clock skew allowed on {@code exp} and {@code nbf}. */
@@ -103,7 +115,8 @@ class SecurityConfiguration {
       VerifiedTokenCache decoder,
       ProblemWriter problems,
       RateLimiter limiter,
-      SecurityProperties props) {
+      SecurityProperties props,
+      PlanBudgets planBudgets) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
     tokens.setJwtAuthenticationConverter(
         jwt -> Mono.just(AccessGate.authentication(jwt, CurrentUser.of(jwt))));
@@ -112,7 +125,11 @@ class SecurityConfiguration {
     return new SecurityFilter(
         new RequestFirewall(),
         cors,
-        new AccessGate(decoder, tokens, new RateLimitGate(limiter, props, problems), problems),
+        new AccessGate(
+            decoder,
+            tokens,
+            new RateLimitGate(limiter, props, problems, planBudgets::perWindow),
+            problems),
         problems);
   }
 

@@ -1,7 +1,8 @@
 package io.kaleem.api.tickets;
 
+import io.kaleem.api.commerce.ConditionalRetry;
+import io.kaleem.api.commerce.CustomerScope;
 import io.kaleem.api.commerce.Sequences;
-import io.kaleem.api.commerce.UserLookup;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
@@ -21,6 +22,7 @@ import io.kaleem.api.search.SearchText;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.CurrentUser;
 import io.kaleem.api.security.Role;
+import io.kaleem.api.users.UserService;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,7 +71,8 @@ public class TicketService {
   private final ReactiveMongoTemplate mongo;
   private final KeysetPager pager;
   private final MerchantScope merchants;
-  private final UserLookup users;
+  private final UserService users;
+  private final CustomerScope customers;
   private final Sequences sequences;
   private final Clock clock;
   private final CurrentUser currentUser;
@@ -80,7 +83,8 @@ public class TicketService {
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantScope merchants,
-      UserLookup users,
+      UserService users,
+      CustomerScope customers,
       Sequences sequences,
       Clock clock,
       CurrentUser currentUser,
@@ -90,6 +94,7 @@ public class TicketService {
     this.pager = pager;
     this.merchants = merchants;
     this.users = users;
+    this.customers = customers;
     this.sequences = sequences;
     this.clock = clock;
     this.currentUser = currentUser;
@@ -99,34 +104,32 @@ public class TicketService {
   public Mono<Ticket> open(String merchantId, TicketRequests.Create req) {
     return currentUser
         .require()
-        .flatMap(caller -> merchants.require(merchantId).map(m -> new Scoped(m, caller)))
+        .flatMap(caller -> merchants.requireOpen(merchantId).map(m -> new Scoped(m, caller)))
         .flatMap(
             scoped ->
                 Mono.defer(
                     () -> {
                       String m = scoped.merchantId();
+                      AuthenticatedUser caller = scoped.caller();
                       String customer = Ids.canonical(req.customerId(), "customerId");
-                      if (scoped.caller().is(Role.CUSTOMER)) {
-                        if (!customer.equals(scoped.caller().userId())) {
-                          throw CurrentUser.forbidden(
-                              "A customer opens tickets only for themself: customerId must be"
-                                  + " your own user id");
-                        }
-                        if (req.assigneeId() != null) {
-                          throw CurrentUser.forbidden("A customer cannot assign a ticket");
-                        }
+                      if (caller.is(Role.CUSTOMER) && req.assigneeId() != null) {
+                        throw CurrentUser.forbidden("A customer cannot assign a ticket");
                       }
                       String order = canonicalOrNull(req.orderId(), "orderId");
                       String assignee = canonicalOrNull(req.assigneeId(), "assigneeId");
-                      return users
-                          .requireActiveCustomer(customer, "customerId")
+                      // Nobody speaks for a customer: the first message is the caller's own.
+                      String author = caller.is(Role.CUSTOMER) ? customer : caller.userId();
+                      return customers
+                          .requireNameable(m, customer, caller, "customerId")
                           .then(requireCustomersOrder(m, customer, order))
                           .then(
                               assignee == null
                                   ? Mono.empty()
                                   : users.requireAgentOf(m, assignee, "assigneeId"))
                           .then(sequences.next(SEQUENCE, m))
-                          .map(number -> newTicket(m, number, customer, order, assignee, req))
+                          .map(
+                              number ->
+                                  newTicket(m, number, customer, author, order, assignee, req))
                           .flatMap(mongo::insert)
                           .flatMap(
                               t ->
@@ -165,9 +168,12 @@ public class TicketService {
   }
 
   private static TicketListFilter ownFilter(TicketListFilter f, AuthenticatedUser caller) {
-    return caller.is(Role.CUSTOMER)
-        ? new TicketListFilter(f.status(), f.priority(), f.assigneeId(), caller.userId(), f.q())
-        : f;
+    return new TicketListFilter(
+        f.status(),
+        f.priority(),
+        f.assigneeId(),
+        CustomerScope.listedCustomer(f.customerId(), caller),
+        f.q());
   }
 
   /** Changes subject, priority or assignee ({@code ""} unassigns); a closed ticket is a 409. */
@@ -218,8 +224,7 @@ public class TicketService {
                             u.set("assigneeId", assignee);
                           }
                           return u;
-                        },
-                        1)));
+                        })));
   }
 
   /**
@@ -250,38 +255,9 @@ public class TicketService {
                   fromCustomer
                       ? users.requireActiveCustomer(author, "authorId").then()
                       : users.requireAgentOf(t.merchantId(), author, "authorId");
-              return authorCheck.then(
-                  change(
-                      t,
-                      current -> {
-                        requireNotClosed(current);
-                        if (current.messageCount() >= MAX_MESSAGES) {
-                          throw ApiException.conflict(
-                                  "The ticket has reached "
-                                      + MAX_MESSAGES
-                                      + " messages; open a new ticket")
-                              .with("limit", MAX_MESSAGES);
-                        }
-                        var message =
-                            new Ticket.Message(
-                                new ObjectId().toHexString(),
-                                author,
-                                req.body(),
-                                Timestamps.now(clock));
-                        Update u =
-                            new Update()
-                                .push("messages", message)
-                                .inc("messageCount", 1)
-                                .set(
-                                    IndexCatalog.SEARCH_FIELD,
-                                    withTerms(current.searchTerms(), req.body()));
-                        if (fromCustomer && current.status() == TicketStatus.RESOLVED) {
-                          u.set("status", TicketStatus.OPEN.name());
-                        }
-                        return u;
-                      },
-                      fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString(), null),
-                      1));
+              return authorCheck
+                  .then(append(t, author, req.body()))
+                  .flatMap(appended -> fromCustomer ? reopen(appended) : Mono.just(appended));
             })
         .flatMap(
             t -> {
@@ -292,6 +268,78 @@ public class TicketService {
                       EventType.TICKET_MESSAGE_ADDED, t.merchantId(), t.id().toHexString(), data)
                   .thenReturn(t);
             });
+  }
+
+  /**
+   * Appends one message in one atomic update, not conditional on the version: concurrent appends
+   * all land ({@code $push}), each checked against the closed status and the message limit by the
+   * update's own condition. The message's search terms are added to the set ({@code $addToSet}), up
+   * to what the bound left at the read; concurrent appends may overshoot it by their own terms.
+   */
+  private Mono<Ticket> append(Ticket read, String author, String body) {
+    Instant now = Timestamps.now(clock);
+    var message = new Ticket.Message(new ObjectId().toHexString(), author, body, now);
+    List<String> stored = read.searchTerms() == null ? List.of() : read.searchTerms();
+    List<String> added =
+        withTerms(stored, body).stream().filter(term -> !stored.contains(term)).toList();
+    Update u =
+        new Update()
+            .push("messages", message)
+            .inc("messageCount", 1)
+            .inc("version", 1)
+            .set("updatedAt", now);
+    if (!added.isEmpty()) {
+      u.addToSet(IndexCatalog.SEARCH_FIELD).each(added.toArray());
+    }
+    Query open =
+        new Query(
+            Criteria.where("_id")
+                .is(read.id())
+                .and("merchantId")
+                .is(read.merchantId())
+                .and("status")
+                .ne(TicketStatus.CLOSED.name())
+                .and("messageCount")
+                .lt(MAX_MESSAGES));
+    return mongo
+        .findAndModify(open, u, FindAndModifyOptions.options().returnNew(true), Ticket.class)
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    withoutMessages(read.merchantId(), read.id().toHexString(), null)
+                        .flatMap(
+                            fresh -> {
+                              requireNotClosed(fresh);
+                              return Mono.error(
+                                  ApiException.conflict(
+                                          "The ticket has reached "
+                                              + MAX_MESSAGES
+                                              + " messages; open a new ticket")
+                                      .with("limit", MAX_MESSAGES));
+                            })));
+  }
+
+  /** A customer's reply reopens a RESOLVED ticket (conditional: only from RESOLVED). */
+  private Mono<Ticket> reopen(Ticket t) {
+    if (t.status() != TicketStatus.RESOLVED) {
+      return Mono.just(t);
+    }
+    return mongo
+        .findAndModify(
+            new Query(
+                Criteria.where("_id")
+                    .is(t.id())
+                    .and("merchantId")
+                    .is(t.merchantId())
+                    .and("status")
+                    .is(TicketStatus.RESOLVED.name())),
+            new Update()
+                .set("status", TicketStatus.OPEN.name())
+                .inc("version", 1)
+                .set("updatedAt", Timestamps.now(clock)),
+            FindAndModifyOptions.options().returnNew(true),
+            Ticket.class)
+        .defaultIfEmpty(t);
   }
 
   /**
@@ -318,8 +366,7 @@ public class TicketService {
                             throw illegalTransition(from, req.status());
                           }
                           return new Update().set("status", req.status().name());
-                        },
-                        1)
+                        })
                     .flatMap(
                         updated ->
                             events
@@ -347,58 +394,38 @@ public class TicketService {
       filters.add(Filter.eq("customerId", Ids.canonical(f.customerId(), "customerId")));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(Ticket.COLLECTION, Ticket.class, filters, SORTS);
   }
 
   /**
    * Applies the update {@code compute} derives from the ticket as read, only if the ticket is still
-   * at that version; otherwise re-reads and recomputes. {@code compute} may throw an ApiException
-   * to refuse the change.
+   * at that version; otherwise re-reads and recomputes ({@link ConditionalRetry}). {@code compute}
+   * may throw an ApiException to refuse the change.
    */
-  private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute, int attempt) {
-    return change(read, compute, t -> get(t.merchantId(), t.id().toHexString(), null), attempt);
-  }
-
-  /**
-   * As {@link #change(Ticket, Function, int)}, re-reading the ticket with {@code reread}: an append
-   * does not need the conversation, only the version, status, count and search terms.
-   */
-  private Mono<Ticket> change(
-      Ticket read,
-      Function<Ticket, Update> compute,
-      Function<Ticket, Mono<Ticket>> reread,
-      int attempt) {
-    return Mono.fromCallable(() -> compute.apply(read))
-        .flatMap(
-            u -> {
-              u.inc("version", 1).set("updatedAt", Timestamps.now(clock));
-              Query q =
-                  new Query(
-                      Criteria.where("_id")
-                          .is(read.id())
-                          .and("merchantId")
-                          .is(read.merchantId())
-                          .and("version")
-                          .is(read.version()));
-              return mongo.findAndModify(
-                  q, u, FindAndModifyOptions.options().returnNew(true), Ticket.class);
-            })
-        .switchIfEmpty(
-            Mono.defer(
-                () ->
-                    attempt >= MAX_ATTEMPTS
-                        ? Mono.error(
-                            ApiException.conflict(
-                                "The ticket is changing concurrently; retry the request"))
-                        : reread
-                            .apply(read)
-                            .flatMap(fresh -> change(fresh, compute, reread, attempt + 1))));
+  private Mono<Ticket> change(Ticket read, Function<Ticket, Update> compute) {
+    return ConditionalRetry.apply(
+        read,
+        current ->
+            Mono.fromCallable(() -> compute.apply(current))
+                .flatMap(
+                    u -> {
+                      u.inc("version", 1).set("updatedAt", Timestamps.now(clock));
+                      Query q =
+                          new Query(
+                              Criteria.where("_id")
+                                  .is(current.id())
+                                  .and("merchantId")
+                                  .is(current.merchantId())
+                                  .and("version")
+                                  .is(current.version()));
+                      return mongo.findAndModify(
+                          q, u, FindAndModifyOptions.options().returnNew(true), Ticket.class);
+                    }),
+        t -> get(t.merchantId(), t.id().toHexString(), null),
+        MAX_ATTEMPTS,
+        "ticket");
   }
 
   /** The ticket without its messages (every other field, {@code messageCount} included). */
@@ -440,13 +467,14 @@ public class TicketService {
       String merchantId,
       long number,
       String customerId,
+      String authorId,
       String orderId,
       String assigneeId,
       TicketRequests.Create req) {
     Instant now = Timestamps.now(clock);
     String subject = req.subject().strip();
     List<Ticket.Message> messages =
-        List.of(new Ticket.Message(new ObjectId().toHexString(), customerId, req.body(), now));
+        List.of(new Ticket.Message(new ObjectId().toHexString(), authorId, req.body(), now));
     return new Ticket(
         null,
         merchantId,
@@ -517,13 +545,7 @@ public class TicketService {
    * is an internal re-read of a ticket already found for the caller.
    */
   private static Query byId(String merchantId, String ticketId, AuthenticatedUser caller) {
-    ObjectId id = Ids.parse(ticketId, "ticketId");
-    String merchant = Ids.canonical(merchantId, "merchantId");
-    Criteria c = Criteria.where("_id").is(id).and("merchantId").is(merchant);
-    if (caller != null && caller.is(Role.CUSTOMER)) {
-      c = c.and("customerId").is(caller.userId());
-    }
-    return new Query(c);
+    return CustomerScope.byId(merchantId, ticketId, "ticketId", caller);
   }
 
   private record Scoped(String merchantId, AuthenticatedUser caller) {}

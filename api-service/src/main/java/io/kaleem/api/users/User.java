@@ -1,5 +1,6 @@
 package io.kaleem.api.users;
 
+import io.kaleem.api.security.Role;
 import java.time.Instant;
 import java.util.List;
 import org.bson.types.ObjectId;
@@ -18,7 +19,7 @@ public record User(
     String email,
     String name,
     String phone,
-    UserRole role,
+    Role role,
     UserStatus status,
     String merchantId,
     List<String> searchTerms,

@@ -2,6 +2,7 @@ package io.kaleem.api.users;
 
 import io.kaleem.api.pagination.Page;
 import io.kaleem.api.pagination.PageParams;
+import io.kaleem.api.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -75,7 +76,7 @@ class UserController {
   @GetMapping("/merchants/{merchantId}/staff")
   Mono<Page<UserView>> staff(
       @PathVariable String merchantId,
-      @RequestParam(required = false) UserRole role,
+      @RequestParam(required = false) Role role,
       @ParameterObject PageParams page) {
     return users.staff(merchantId, role, page).map(p -> p.map(UserView::of));
   }

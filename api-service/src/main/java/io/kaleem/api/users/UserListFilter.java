@@ -1,5 +1,6 @@
 package io.kaleem.api.users;
 
+import io.kaleem.api.security.Role;
 import jakarta.validation.constraints.Size;
 
 /**
@@ -12,4 +13,4 @@ import jakarta.validation.constraints.Size;
  * @param q search in the name and the email's local part
  */
 public record UserListFilter(
-    UserRole role, UserStatus status, String merchantId, @Size(max = 100) String q) {}
+    Role role, UserStatus status, String merchantId, @Size(max = 100) String q) {}

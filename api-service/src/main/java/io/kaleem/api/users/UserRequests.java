@@ -1,5 +1,6 @@
 package io.kaleem.api.users;
 
+import io.kaleem.api.security.Role;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -31,7 +32,7 @@ public final class UserRequests {
           String email,
       @NotBlank @Size(max = 200) String name,
       @Pattern(regexp = E164, message = E164_MESSAGE) String phone,
-      @NotNull UserRole role,
+      @NotNull Role role,
       @Pattern(regexp = OBJECT_ID, message = "must be a 24-character hexadecimal id")
           String merchantId) {}
 

@@ -3,6 +3,7 @@ package io.kaleem.api.users;
 import io.kaleem.api.common.Ids;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
+import io.kaleem.api.merchants.MerchantQuotas;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.merchants.MerchantService;
 import io.kaleem.api.pagination.Filter;
@@ -13,6 +14,7 @@ import io.kaleem.api.pagination.PageParams;
 import io.kaleem.api.pagination.SortOption;
 import io.kaleem.api.pagination.SortSpec;
 import io.kaleem.api.search.SearchText;
+import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,13 +42,16 @@ public class UserService {
   private final MerchantService merchants;
   private final MerchantScope merchantScope;
   private final Clock clock;
+  private final MerchantQuotas quotas;
 
   public UserService(
       ReactiveMongoTemplate mongo,
       KeysetPager pager,
       MerchantService merchants,
       MerchantScope merchantScope,
-      Clock clock) {
+      Clock clock,
+      MerchantQuotas quotas) {
+    this.quotas = quotas;
     this.mongo = mongo;
     this.pager = pager;
     this.merchants = merchants;
@@ -78,22 +83,59 @@ public class UserService {
    * a ticket's assignee). Malformed, unknown, not active or of another role is a 400 on {@code
    * field}.
    */
-  public Mono<User> requireActive(String userId, Collection<UserRole> roles, String field) {
-    return Mono.defer(
-            () -> {
-              Query q = byId(userId, field);
-              q.addCriteria(
-                  Criteria.where("status")
-                      .is(UserStatus.ACTIVE.name())
-                      .and("role")
-                      .in(roles.stream().map(Enum::name).toList()));
-              return mongo.findOne(q, User.class);
-            })
+  public Mono<User> requireActive(String userId, Collection<Role> roles, String field) {
+    return Mono.defer(() -> mongo.findOne(activeWithRoles(userId, roles, field), User.class))
         .switchIfEmpty(
             Mono.error(
                 () ->
                     ApiException.invalidField(
                         field, "names no active user with role " + List.copyOf(roles))));
+  }
+
+  /** The user with this (normalised) email, if any. */
+  public Mono<User> findByEmail(String email) {
+    return mongo.findOne(new Query(Criteria.where("email").is(normalizeEmail(email))), User.class);
+  }
+
+  /** The user if ACTIVE; empty when unknown or not active (refresh, invitations). */
+  public Mono<User> findActive(String userId) {
+    return Mono.defer(
+        () ->
+            mongo.findOne(
+                byId(userId, "userId")
+                    .addCriteria(Criteria.where("status").is(UserStatus.ACTIVE.name())),
+                User.class));
+  }
+
+  /** The display name of an ACTIVE CUSTOMER; a 400 on {@code field} for anyone else. */
+  public Mono<String> requireActiveCustomer(String userId, String field) {
+    return Mono.defer(
+            () -> mongo.findOne(activeWithRoles(userId, List.of(Role.CUSTOMER), field), User.class))
+        .map(u -> u.name() == null ? "" : u.name())
+        .switchIfEmpty(
+            Mono.error(() -> ApiException.invalidField(field, "names no active customer")));
+  }
+
+  /**
+   * Completes when the user is ACTIVE and a SUPPORT_AGENT, or a MERCHANT_OWNER/MERCHANT_STAFF of
+   * {@code merchantId}; a 400 on {@code field} otherwise (a ticket's assignee or author).
+   */
+  public Mono<Void> requireAgentOf(String merchantId, String userId, String field) {
+    return Mono.defer(
+            () ->
+                mongo.findOne(
+                    activeWithRoles(
+                        userId,
+                        List.of(Role.SUPPORT_AGENT, Role.MERCHANT_OWNER, Role.MERCHANT_STAFF),
+                        field),
+                    User.class))
+        .filter(u -> u.role() == Role.SUPPORT_AGENT || merchantId.equals(u.merchantId()))
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    ApiException.invalidField(
+                        field, "names no active support agent or staff member of this merchant")))
+        .then();
   }
 
   public Mono<Page<User>> list(UserListFilter filter, PageParams page) {
@@ -104,16 +146,15 @@ public class UserService {
    * A merchant's owners and staff, newest first; {@code role} narrows to one of the two. An unknown
    * merchant is a 404.
    */
-  public Mono<Page<User>> staff(String merchantId, UserRole role, PageParams page) {
+  public Mono<Page<User>> staff(String merchantId, Role role, PageParams page) {
     return merchantScope
         .require(merchantId)
         .map(
             m -> {
-              if (role != null && !role.belongsToMerchant()) {
-                throw ApiException.invalidField(
-                    "role", "must be one of " + UserRole.MERCHANT_ROLES);
+              if (role != null && !role.merchantBound()) {
+                throw ApiException.invalidField("role", "must be one of " + Role.MERCHANT_ROLES);
               }
-              List<UserRole> roles = role == null ? UserRole.MERCHANT_ROLES : List.of(role);
+              List<Role> roles = role == null ? Role.MERCHANT_ROLES : List.of(role);
               return new ListQuery<>(
                   User.COLLECTION,
                   User.class,
@@ -153,27 +194,42 @@ public class UserService {
       filters.add(Filter.eq("merchantId", Ids.canonical(f.merchantId(), "merchantId")));
     }
     if (f.q() != null) {
-      List<String> terms = SearchText.queryTerms(f.q());
-      if (terms.isEmpty()) {
-        throw ApiException.invalidField("q", "has no letters or digits to search for");
-      }
-      filters.add(Filter.all(IndexCatalog.SEARCH_FIELD, terms));
+      filters.add(Filter.search(f.q()));
     }
     return new ListQuery<>(User.COLLECTION, User.class, filters, SORTS);
   }
 
-  private Mono<MerchantRef> merchantOf(UserRole role, String merchantId) {
-    if (role.belongsToMerchant()) {
+  private Mono<MerchantRef> merchantOf(Role role, String merchantId) {
+    if (role.merchantBound()) {
       if (merchantId == null) {
         return Mono.error(ApiException.invalidField("merchantId", "is required for role " + role));
       }
-      return merchants.requireOpen(merchantId, "merchantId").map(MerchantRef::new);
+      return merchants
+          .requireOpen(merchantId, "merchantId")
+          .flatMap(
+              m ->
+                  quotas
+                      .require(m, MerchantQuotas.Quota.STAFF, 1, staffCount(m))
+                      .thenReturn(new MerchantRef(m)));
     }
     if (merchantId != null) {
       return Mono.error(
           ApiException.invalidField("merchantId", "must not be given for role " + role));
     }
     return Mono.just(new MerchantRef(null));
+  }
+
+  /**
+   * A merchant's owners and staff: what the plan's {@code limits.staff} bounds (owner included).
+   */
+  private Mono<Long> staffCount(String merchantId) {
+    return mongo.count(
+        new Query(
+            Criteria.where("merchantId")
+                .is(merchantId)
+                .and("role")
+                .in(Role.MERCHANT_ROLES.stream().map(Enum::name).toList())),
+        User.class);
   }
 
   private User newUser(UserRequests.Create req, String email, String merchantId) {
@@ -221,6 +277,15 @@ public class UserService {
 
   private static List<String> searchTerms(String name, String email) {
     return SearchText.indexTerms(name, email.substring(0, email.indexOf('@')));
+  }
+
+  private static Query activeWithRoles(String userId, Collection<Role> roles, String field) {
+    return byId(userId, field)
+        .addCriteria(
+            Criteria.where("status")
+                .is(UserStatus.ACTIVE.name())
+                .and("role")
+                .in(roles.stream().map(Enum::name).toList()));
   }
 
   private static Query byId(String userId, String name) {

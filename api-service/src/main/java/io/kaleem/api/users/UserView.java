@@ -1,5 +1,6 @@
 package io.kaleem.api.users;
 
+import io.kaleem.api.security.Role;
 import java.time.Instant;
 
 /** A user as clients see it: string id, no internal search terms. */
@@ -8,7 +9,7 @@ public record UserView(
     String email,
     String name,
     String phone,
-    UserRole role,
+    Role role,
     UserStatus status,
     String merchantId,
     Instant createdAt,

@@ -77,7 +77,7 @@ class AuthApiTest {
                 Document.class,
                 "credentials")
             .block();
-    assertThat(cred.getString("passwordHash")).startsWith("{bcrypt}$2");
+    assertThat(cred.getString("passwordHash")).startsWith("{argon2}$argon2id$");
     assertThat(cred.toJson()).doesNotContain("correct horse battery");
 
     Map<String, Object> login =
@@ -367,9 +367,10 @@ class AuthApiTest {
   }
 
   @Test
-  void demoUsersCanSignInWithTheirRoles(@Autowired AuthService auth) {
-    new DemoUsers(auth, mongo).run().block();
-    new DemoUsers(auth, mongo).run().block();
+  void demoUsersCanSignInWithTheirRoles(
+      @Autowired AuthService auth, @Autowired io.kaleem.api.users.UserService users) {
+    new DemoUsers(auth, users).run().block();
+    new DemoUsers(auth, users).run().block();
     Map<String, Object> admin =
         tokens(
             post(

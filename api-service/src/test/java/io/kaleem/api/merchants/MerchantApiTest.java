@@ -14,6 +14,7 @@ import io.kaleem.api.support.Fixtures;
 import io.kaleem.api.support.RecordedQueries;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,6 +238,16 @@ class MerchantApiTest {
     expectFieldError(post("/api/v1/merchants", body), "planId");
   }
 
+  /** Moves the subscription's period end (billing's clock) so that a renewal is due. */
+  private void periodEndsAt(String merchantId, Instant end) {
+    mongo
+        .updateFirst(
+            new Query(Criteria.where("_id").is(new ObjectId(merchantId))),
+            new Update().set("subscription.currentPeriodEnd", java.util.Date.from(end)),
+            "merchants")
+        .block();
+  }
+
   @Test
   void subscribesRenewsAndCancels() {
     String id = fixtures.merchant();
@@ -254,7 +265,10 @@ class MerchantApiTest {
 
     s = map(ok(put(base, Map.of("planId", yearly))).get("subscription"));
     assertThat(s).containsEntry("planId", yearly).containsEntry("autoRenew", true);
-    Instant end = Instant.parse((String) s.get("currentPeriodEnd"));
+    // A renewal pays for the period that is due, never ahead: not before the period ends.
+    expectProblem(post(base + "/renew", Map.of()), 409, "conflict");
+    Instant end = Instant.now().minus(java.time.Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+    periodEndsAt(id, end);
 
     Map<String, Object> renewed = map(ok(post(base + "/renew", Map.of())).get("subscription"));
     assertThat(renewed).containsEntry("status", "ACTIVE").containsEntry("planId", yearly);
@@ -468,14 +482,17 @@ class MerchantApiTest {
     String base = "/api/v1/merchants/" + id + "/subscription";
     Map<String, Object> s =
         map(ok(put(base, Map.of("planId", plan("MONTHLY", true)))).get("subscription"));
-    Instant end = Instant.parse((String) s.get("currentPeriodEnd"));
-    // Billing marks unpaid subscriptions PAST_DUE; this API only reads that state.
+    // Billing marks unpaid subscriptions PAST_DUE once their period ended; this API only reads it.
+    Instant end = Instant.now().minus(java.time.Duration.ofDays(3)).truncatedTo(ChronoUnit.MILLIS);
     mongo
         .updateFirst(
             new Query(Criteria.where("_id").is(new ObjectId(id))),
-            new Update().set("subscription.status", "PAST_DUE"),
+            new Update()
+                .set("subscription.status", "PAST_DUE")
+                .set("subscription.currentPeriodEnd", java.util.Date.from(end)),
             "merchants")
         .block();
+    assertThat(s).containsKey("currentPeriodEnd");
     http.get()
         .uri("/api/v1/merchants?subscriptionStatus=PAST_DUE&limit=100")
         .exchange()
@@ -492,7 +509,8 @@ class MerchantApiTest {
   void concurrentRenewalsNeverLoseOrDoubleApplyAPeriod() {
     String id = fixtures.merchant();
     ok(put("/api/v1/merchants/" + id + "/subscription", Map.of("planId", plan("MONTHLY", true))));
-    Instant end = merchants.get(id).block().subscription().currentPeriodEnd();
+    Instant end = Instant.now().minus(java.time.Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+    periodEndsAt(id, end);
 
     List<Integer> outcomes =
         Flux.range(0, 8)
@@ -510,7 +528,8 @@ class MerchantApiTest {
             .collectList()
             .block();
     int applied = outcomes.stream().mapToInt(Integer::intValue).sum();
-    assertThat(applied).isPositive();
+    // One period was due, so exactly one renewal pays for it; the others find it paid.
+    assertThat(applied).isEqualTo(1);
     // Each applied renewal advanced the period exactly once from where the previous one left it.
     Instant start = end;
     for (int i = 1; i < applied; i++) {

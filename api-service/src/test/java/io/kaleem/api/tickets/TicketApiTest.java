@@ -136,8 +136,9 @@ class TicketApiTest {
         .isEqualTo(staff)
         .jsonPath("$.messageCount")
         .isEqualTo(1)
+        // Opened by the platform admin: the first message is the admin's, not the customer's.
         .jsonPath("$.messages[0].authorId")
-        .isEqualTo(customer)
+        .isEqualTo(tokens.admin().userId())
         .jsonPath("$.messages[0].body")
         .isEqualTo("The box was crushed")
         .jsonPath("$.messages[0].id")

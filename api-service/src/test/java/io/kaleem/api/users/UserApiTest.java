@@ -5,6 +5,7 @@ import static io.kaleem.api.support.ProblemAssertions.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kaleem.api.security.Role;
 import io.kaleem.api.support.ApiTest;
 import io.kaleem.api.support.CatalogCoverage;
 import io.kaleem.api.support.Fixtures;
@@ -366,10 +367,10 @@ class UserApiTest {
   void otherPackagesResolveActiveUsersOfARole() {
     String agent = (String) create(userBody(uniqueEmail("agent"), "SUPPORT_AGENT", null)).get("id");
     String customer = (String) create(userBody(uniqueEmail("cust"), "CUSTOMER", null)).get("id");
-    var agents = java.util.Set.of(UserRole.SUPPORT_AGENT);
+    var agents = java.util.Set.of(Role.SUPPORT_AGENT);
 
     assertThat(users.requireActive(agent, agents, "assigneeId").block().role())
-        .isEqualTo(UserRole.SUPPORT_AGENT);
+        .isEqualTo(Role.SUPPORT_AGENT);
     for (String wrong : List.of(customer, MISSING, "nope")) {
       assertThatThrownBy(() -> users.requireActive(wrong, agents, "assigneeId").block())
           .isInstanceOfSatisfying(

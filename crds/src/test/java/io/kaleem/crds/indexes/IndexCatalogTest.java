@@ -23,12 +23,12 @@ class IndexCatalogTest {
             Map.of(
                 "products", 8L,
                 "users", 6L,
-                "orders", 5L,
+                "orders", 6L,
                 "merchants", 6L,
                 "categories", 6L,
                 "tickets", 7L,
                 "plans", 5L));
-    assertThat(IndexCatalog.defaults()).hasSize(43);
+    assertThat(IndexCatalog.defaults()).hasSize(44);
     assertThat(IndexCatalog.defaults().stream().filter(i -> i.role() == IndexRole.TEXT))
         .hasSize(7)
         .allSatisfy(i -> assertThat(i.fields()).contains(IndexCatalog.SEARCH_FIELD));
@@ -43,7 +43,7 @@ class IndexCatalogTest {
             "refresh_tokens_hash",
             "refresh_tokens_family",
             "refresh_tokens_expiry");
-    assertThat(IndexCatalog.all()).hasSize(50).containsAll(IndexCatalog.defaults());
+    assertThat(IndexCatalog.all()).hasSize(51).containsAll(IndexCatalog.defaults());
     assertThat(IndexCatalog.security().stream().filter(i -> i.expireAfterSeconds() != null))
         .singleElement()
         .satisfies(
