@@ -8,6 +8,7 @@ import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.messaging.DomainEvents;
 import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventOrigin;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.orders.Order;
 import io.kaleem.api.pagination.Filter;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -127,16 +129,20 @@ public class TicketService {
                                   : users.requireAgentOf(m, assignee, "assigneeId"))
                           .then(sequences.next(SEQUENCE, m))
                           .map(number -> newTicket(m, number, customer, order, assignee, req))
-                          .flatMap(mongo::insert)
+                          .zipWith(events.origin())
                           .flatMap(
-                              t ->
-                                  events
-                                      .record(
-                                          EventType.TICKET_OPENED,
-                                          t.merchantId(),
-                                          t.id().toHexString(),
-                                          EventData.ticket(t, null))
-                                      .thenReturn(t));
+                              to ->
+                                  events.insert(
+                                      to.getT1(),
+                                      to.getT2(),
+                                      t ->
+                                          List.of(
+                                              new DomainEvents.NewEvent(
+                                                  EventType.TICKET_OPENED,
+                                                  t.merchantId(),
+                                                  t.id().toHexString(),
+                                                  EventData.ticket(t, null)))))
+                          .flatMap(this::moved);
                     }));
   }
 
@@ -242,8 +248,11 @@ public class TicketService {
               }
               return withoutMessages(merchantId, ticketId, caller);
             })
+        .zipWith(events.origin())
         .flatMap(
-            t -> {
+            read -> {
+              Ticket t = read.getT1();
+              EventOrigin origin = read.getT2();
               String author = Ids.canonical(req.authorId(), "authorId");
               boolean fromCustomer = author.equals(t.customerId());
               Mono<Void> authorCheck =
@@ -278,20 +287,19 @@ public class TicketService {
                         if (fromCustomer && current.status() == TicketStatus.RESOLVED) {
                           u.set("status", TicketStatus.OPEN.name());
                         }
-                        return u;
+                        return events.mark(
+                            origin,
+                            u,
+                            EventType.TICKET_MESSAGE_ADDED,
+                            current.merchantId(),
+                            null,
+                            null,
+                            Map.of("messageId", message.id(), "authorId", author));
                       },
                       fresh -> withoutMessages(fresh.merchantId(), fresh.id().toHexString(), null),
                       1));
             })
-        .flatMap(
-            t -> {
-              var data = EventData.ticketMessage(t);
-              data.put("authorId", Ids.canonical(req.authorId(), "authorId"));
-              return events
-                  .record(
-                      EventType.TICKET_MESSAGE_ADDED, t.merchantId(), t.id().toHexString(), data)
-                  .thenReturn(t);
-            });
+        .flatMap(this::moved);
   }
 
   /**
@@ -308,27 +316,32 @@ public class TicketService {
                     ? Mono.error(
                         CurrentUser.forbidden("A customer may only close their own ticket"))
                     : get(merchantId, ticketId, caller))
+        .zipWith(events.origin())
         .flatMap(
-            t ->
+            read ->
                 change(
-                        t,
+                        read.getT1(),
                         current -> {
                           TicketStatus from = current.status();
                           if (!from.canMoveTo(req.status())) {
                             throw illegalTransition(from, req.status());
                           }
-                          return new Update().set("status", req.status().name());
+                          return events.mark(
+                              read.getT2(),
+                              new Update().set("status", req.status().name()),
+                              EventType.TICKET_STATUS_CHANGED,
+                              current.merchantId(),
+                              null,
+                              from.name(),
+                              Map.of("status", req.status().name()));
                         },
                         1)
-                    .flatMap(
-                        updated ->
-                            events
-                                .record(
-                                    EventType.TICKET_STATUS_CHANGED,
-                                    updated.merchantId(),
-                                    updated.id().toHexString(),
-                                    EventData.ticket(updated, t.status().name()))
-                                .thenReturn(updated)));
+                    .flatMap(this::moved));
+  }
+
+  /** Moves the ticket's recorded events to the outbox before the change is answered. */
+  private Mono<Ticket> moved(Ticket t) {
+    return events.moved(Ticket.class, t.id(), t);
   }
 
   static ListQuery<Ticket> listQuery(String merchantId, TicketListFilter f) {

@@ -3,8 +3,6 @@ package io.kaleem.api.bench;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.kaleem.api.messaging.DomainEvents;
-import io.kaleem.api.messaging.EventOrigin;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.messaging.MessagingBenchAccess;
 import io.kaleem.api.security.Role;
@@ -210,15 +208,13 @@ public final class MessagingBench {
       Thread.sleep(100);
     }
     long heapAfter = heapAfterGc();
-    DomainEvents domainEvents = app.bean(DomainEvents.class);
     List<Long> perClient = new ArrayList<>();
     List<Long> toAll = new ArrayList<>();
     for (int e = 0; e < events; e++) {
       int before = arrivals.size();
       long t0 = System.nanoTime();
-      domainEvents
-          .record(
-              EventOrigin.NONE,
+      MessagingBenchAccess.outboxEvent(
+              app,
               EventType.PRODUCT_CREATED,
               merchant,
               new ObjectId().toHexString(),
@@ -275,13 +271,12 @@ public final class MessagingBench {
 
   /** {@code n} events recorded with the relay off, then one drain timed. */
   static void drain(StandaloneApp app, int n, StringBuilder md) {
-    DomainEvents events = app.bean(DomainEvents.class);
     String merchant = new ObjectId().toHexString();
     Flux.range(0, n)
         .flatMap(
             i ->
-                events.record(
-                    EventOrigin.NONE,
+                MessagingBenchAccess.outboxEvent(
+                    app,
                     EventType.PRODUCT_CHANGED,
                     merchant,
                     new ObjectId().toHexString(),
