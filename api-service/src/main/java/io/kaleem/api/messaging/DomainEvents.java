@@ -6,6 +6,7 @@ import io.kaleem.api.orders.Order;
 import io.kaleem.api.products.Product;
 import io.kaleem.api.tenant.TenantProperties;
 import io.kaleem.api.tickets.Ticket;
+import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public class DomainEvents {
   private static final Logger log = LoggerFactory.getLogger(DomainEvents.class);
 
   /** The field of an aggregate's document that holds its not yet moved events. */
-  public static final String FIELD = "pendingEvents";
+  public static final String FIELD = IndexCatalog.PENDING_EVENTS;
 
   /** The collections whose documents may hold pending events, with their document types. */
   static final List<Class<?>> HOLDERS =

@@ -15,13 +15,13 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Dead-letter queues on the embedded broker (Qpid Broker-J), where the binder cannot declare them:
- * its {@code auto-bind-dlq} puts RabbitMQ's {@code x-dead-letter-exchange} argument on the
- * consumer queue, which Qpid refuses. Embedded, {@code auto-bind-dlq} is off and {@code
- * republish-to-dlq} on (ExchangeNamePinning): after its retries the binder publishes the failed
- * message itself, with the failure in its headers, to the {@value #DLX} exchange under the consumer
- * queue's name. These declarations (Boot's RabbitAdmin makes them on every connect) route it to
- * {@code <queue>.dlq}, the name {@link DeadLetters} lists and replays, bounded like RabbitMQ's by
- * Qpid's own ring policy: past {@value #MAX_LENGTH} messages the oldest is dropped.
+ * its {@code auto-bind-dlq} puts RabbitMQ's {@code x-dead-letter-exchange} argument on the consumer
+ * queue, which Qpid refuses. Embedded, {@code auto-bind-dlq} is off and {@code republish-to-dlq} on
+ * (ExchangeNamePinning): after its retries the binder publishes the failed message itself, with the
+ * failure in its headers, to the {@value #DLX} exchange under the consumer queue's name. These
+ * declarations (Boot's RabbitAdmin makes them on every connect) route it to {@code <queue>.dlq},
+ * the name {@link DeadLetters} lists and replays, bounded like RabbitMQ's by Qpid's own ring
+ * policy: past {@value #MAX_LENGTH} messages the oldest is dropped.
  */
 @Configuration(proxyBeanMethods = false)
 class EmbeddedDeadLetterQueues {

@@ -71,8 +71,13 @@ class PendingEventRecovery implements DisposableBean {
     return Flux.fromIterable(DomainEvents.HOLDERS)
         .concatMap(
             type -> {
+              // The shape of the partial index <collection>_pending_events (IndexCatalog).
               Query q =
-                  new Query(Criteria.where(DomainEvents.FIELD + ".occurredAt").lt(before))
+                  new Query(
+                          Criteria.where(DomainEvents.FIELD + ".0")
+                              .exists(true)
+                              .and(DomainEvents.FIELD + ".occurredAt")
+                              .lt(before))
                       .limit(BATCH);
               q.fields().include("_id");
               return mongo

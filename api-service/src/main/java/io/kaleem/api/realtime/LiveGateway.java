@@ -94,7 +94,9 @@ final class LiveGateway implements WebSocketHandler {
                 .flatMapMany(
                     s ->
                         Flux.merge(
-                            s.outbound().map(bytes -> text(socket, bytes)).doOnNext(m -> sessions.sent()),
+                            s.outbound()
+                                .map(bytes -> text(socket, bytes))
+                                .doOnNext(m -> sessions.sent()),
                             Flux.interval(cfg.heartbeat(), cfg.heartbeat())
                                 .map(t -> socket.pingMessage(f -> f.wrap(new byte[0]))))));
     return Mono.firstWithSignal(in, out, authDeadline)

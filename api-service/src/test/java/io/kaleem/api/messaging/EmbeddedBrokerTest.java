@@ -137,7 +137,8 @@ class EmbeddedBrokerTest {
   }
 
   private static long depth(org.springframework.test.web.reactive.server.WebTestClient http) {
-    return http.get()
+    return http
+        .get()
         .uri("/admin/messaging/dead-letters")
         .exchange()
         .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {})

@@ -43,7 +43,7 @@ class IndexCatalogTest {
             "refresh_tokens_hash",
             "refresh_tokens_family",
             "refresh_tokens_expiry");
-    assertThat(IndexCatalog.all()).hasSize(50).containsAll(IndexCatalog.defaults());
+    assertThat(IndexCatalog.all()).hasSize(55).containsAll(IndexCatalog.defaults());
     assertThat(IndexCatalog.security().stream().filter(i -> i.expireAfterSeconds() != null))
         .singleElement()
         .satisfies(
