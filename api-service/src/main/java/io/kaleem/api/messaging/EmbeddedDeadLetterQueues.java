@@ -33,7 +33,7 @@ class EmbeddedDeadLetterQueues {
 
   @Bean
   @Conditional(BrokerConnectionConfiguration.EmbeddedBrokerWanted.class)
-  Declarables embeddedDeadLetterQueues(MessagingProperties props) {
+  Declarables embeddedDeadLetterDeclarations(MessagingProperties props) {
     DirectExchange dlx = new DirectExchange(DLX);
     List<Declarable> all = new ArrayList<>();
     all.add(dlx);
