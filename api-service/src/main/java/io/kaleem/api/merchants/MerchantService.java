@@ -5,7 +5,6 @@ import io.kaleem.api.common.LocalizedText;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.messaging.DomainEvents;
-import io.kaleem.api.messaging.EventData;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.money.Money;
 import io.kaleem.api.pagination.Filter;
@@ -268,7 +267,8 @@ public class MerchantService {
                       now,
                       plan.interval().after(now),
                       req.autoRenew() == null || req.autoRenew());
-              return modify(
+              return modifyAnnounced(
+                  merchantId,
                   open(merchantId),
                   new Update()
                       .set("subscription", s)
@@ -279,15 +279,22 @@ public class MerchantService {
         .flatMap(this::announceSubscription);
   }
 
-  /** Records {@code merchant.subscription-changed} before the change is answered. */
+  /** Moves {@code merchant.subscription-changed} to the outbox before the change is answered. */
   private Mono<Merchant> announceSubscription(Merchant m) {
+    return events.moved(Merchant.class, m.id(), m);
+  }
+
+  /** {@link #modify} with {@code merchant.subscription-changed} recorded in the same write. */
+  private Mono<Merchant> modifyAnnounced(String merchantId, Query query, Update update) {
     return events
-        .record(
+        .mark(
+            update,
             EventType.MERCHANT_SUBSCRIPTION_CHANGED,
-            m.id().toHexString(),
-            m.id().toHexString(),
-            EventData.subscription(m))
-        .thenReturn(m);
+            Ids.canonical(merchantId, "merchantId"),
+            null,
+            null,
+            null)
+        .flatMap(u -> modify(query, u));
   }
 
   /**
@@ -328,7 +335,7 @@ public class MerchantService {
                                     "subscription.currentPeriodEnd",
                                     plan.interval().after(s.currentPeriodEnd()))
                                 .set("updatedAt", Timestamps.now(clock));
-                        return modify(unchanged, u);
+                        return modifyAnnounced(merchantId, unchanged, u);
                       });
             })
         .switchIfEmpty(
@@ -357,7 +364,7 @@ public class MerchantService {
                       .set("subscription.status", SubscriptionStatus.CANCELLED)
                       .set("subscription.autoRenew", false)
                       .set("updatedAt", Timestamps.now(clock));
-              return modify(live, u);
+              return modifyAnnounced(merchantId, live, u);
             })
         .switchIfEmpty(
             explain(

@@ -43,13 +43,14 @@ public class ExchangeNamePinning implements EnvironmentPostProcessor, Ordered {
           pinned.put("spring.cloud.stream.rabbit." + binding + ".consumer." + key, "");
         }
       }
-      // Nor does it take x-dead-letter-exchange: embedded, a message that fails its retries is
-      // logged and dropped instead of dead-lettered (docs/MESSAGING.md).
+      // Nor does it take x-dead-letter-exchange, which auto-bind-dlq puts on a consumer queue.
+      // Embedded, the binder still republishes a message that failed its retries to the DLX
+      // exchange itself (republish-to-dlq stays on), and EmbeddedDeadLetterQueues declares the
+      // DLX and the bounded DLQs it routes to.
       for (String binding : List.of("merchantStatistics-in-0", "notifications-in-0")) {
         String consumer = "spring.cloud.stream.rabbit.bindings." + binding + ".consumer.";
         pinned.put(consumer + "dlq-max-length", "");
         pinned.put(consumer + "auto-bind-dlq", "false");
-        pinned.put(consumer + "republish-to-dlq", "false");
       }
     }
     environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, pinned));

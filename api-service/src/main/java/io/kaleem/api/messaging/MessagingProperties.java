@@ -31,6 +31,8 @@ public record MessagingProperties(
    * @param confirmTimeout how long a publish waits for the broker's confirm before it counts as
    *     failed (and is retried later)
    * @param sentRetention how long a sent event stays in the outbox for inspection (TTL)
+   * @param recoveryInterval how often events left in their aggregate's document by a process that
+   *     died before moving them are moved to the outbox (those older than this)
    */
   public record Relay(
       @DefaultValue("true") boolean enabled,
@@ -39,5 +41,6 @@ public record MessagingProperties(
       @DefaultValue("500ms") Duration pollInterval,
       @DefaultValue("15s") Duration lease,
       @DefaultValue("5s") Duration confirmTimeout,
-      @DefaultValue("1d") Duration sentRetention) {}
+      @DefaultValue("1d") Duration sentRetention,
+      @DefaultValue("10s") Duration recoveryInterval) {}
 }

@@ -4,6 +4,7 @@ import io.kaleem.api.users.User;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bson.types.ObjectId;
 import org.springframework.dao.DuplicateKeyException;
@@ -93,24 +94,25 @@ public class NotificationConsumer extends EventConsumer {
             subject,
             source.id(),
             clock.instant());
-    try {
-      mongo.insert(n).block();
-    } catch (DuplicateKeyException alreadyStored) {
-      // A retry after the announcement below failed: the notification exists, announce it.
-    }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("notificationId", n.id());
     data.put("recipientUserId", recipient);
     data.put("kind", kind);
     data.put("subject", subject);
     data.put("sourceEventId", source.id());
-    events
-        .record(
-            new EventOrigin(source.requestId()),
-            EventType.NOTIFICATION_CREATED,
-            source.merchantId(),
-            n.id(),
-            data)
-        .block();
+    try {
+      events
+          .insert(
+              n,
+              new EventOrigin(source.requestId()),
+              stored ->
+                  List.of(
+                      new DomainEvents.NewEvent(
+                          EventType.NOTIFICATION_CREATED, source.merchantId(), n.id(), data)))
+          .block();
+    } catch (DuplicateKeyException alreadyStored) {
+      // An earlier delivery stored it, with its announcement in the same write.
+    }
+    events.moved(Notification.class, n.id(), n).block();
   }
 }

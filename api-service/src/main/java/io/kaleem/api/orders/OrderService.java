@@ -265,11 +265,16 @@ public class OrderService {
                 .and("status")
                 .is(from.name()));
     Update u =
-        new Update()
-            .set("status", to.name())
-            .set("updatedAt", now)
-            .push(
-                "statusHistory", new Order.StatusChange(from, to, now, blankToNull(req.reason())));
+        events.statusChange(
+            origin,
+            new Update()
+                .set("status", to.name())
+                .set("updatedAt", now)
+                .push(
+                    "statusHistory",
+                    new Order.StatusChange(from, to, now, blankToNull(req.reason()))),
+            current,
+            to);
     // Detached: once the status has changed, the stock return must happen even if the caller
     // goes away.
     return detached(
@@ -288,7 +293,7 @@ public class OrderService {
                             .release(updated.merchantId(), updated.customerId(), updated.items())
                             .thenReturn(updated)
                         : Mono.just(updated))
-            .flatMap(updated -> events.statusChanged(origin, updated, from).thenReturn(updated)));
+            .flatMap(events::moved));
   }
 
   static ListQuery<Order> listQuery(String merchantId, OrderListFilter f) {
@@ -361,7 +366,7 @@ public class OrderService {
                                               req,
                                               key,
                                               hash))
-                                  .flatMap(mongo::insert)
+                                  .flatMap(o -> events.insertPlaced(origin, o))
                                   .onErrorResume(
                                       e ->
                                           stock
@@ -369,8 +374,9 @@ public class OrderService {
                                               .then(undoHolds)
                                               .then(Mono.error(e)))));
             })
-        // After the compensation point: an inserted order keeps its stock and gets its event.
-        .flatMap(o -> events.placed(origin, o).thenReturn(new PlacedOrder(o, false)))
+        // After the compensation point: an inserted order keeps its stock; its events, written
+        // with it, move to the outbox.
+        .flatMap(o -> events.moved(o).map(moved -> new PlacedOrder(moved, false)))
         .onErrorResume(
             DuplicateKeyException.class,
             e ->

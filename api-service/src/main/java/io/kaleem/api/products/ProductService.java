@@ -83,12 +83,13 @@ public class ProductService {
                         categories.requireOwnedBy(
                             m, canonicalOrNull(req.categoryId()), "categoryId"))
                     .then(Mono.fromCallable(() -> newProduct(m, req))))
-        .flatMap(mongo::insert)
+        .zipWith(events.origin())
+        .flatMap(t -> events.insert(t.getT1(), t.getT2(), ProductService::created))
         .flatMap(p -> cache.added(p.merchantId()).thenReturn(p))
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("SKU '" + req.sku() + "' is already used by this merchant"))
-        .flatMap(p -> announce(EventType.PRODUCT_CREATED, p));
+        .flatMap(this::moved);
   }
 
   /**
@@ -98,22 +99,27 @@ public class ProductService {
   public Flux<Product> createAll(String merchantId, List<ProductRequests.Create> requests) {
     return merchants
         .requireOpen(merchantId)
+        .zipWith(events.origin())
         .flatMapMany(
-            m ->
-                Flux.fromStream(
-                        requests.stream().map(r -> canonicalOrNull(r.categoryId())).distinct())
-                    .filter(java.util.Objects::nonNull)
-                    .concatMap(c -> categories.requireOwnedBy(m, c, "categoryId"))
-                    .thenMany(
-                        Flux.defer(
-                            () ->
-                                mongo.insertAll(
-                                    requests.stream().map(r -> newProduct(m, r)).toList())))
-                    .concatWith(cache.added(m).then(Mono.empty())))
+            mo -> {
+              String m = mo.getT1();
+              return Flux.fromStream(
+                      requests.stream().map(r -> canonicalOrNull(r.categoryId())).distinct())
+                  .filter(java.util.Objects::nonNull)
+                  .concatMap(c -> categories.requireOwnedBy(m, c, "categoryId"))
+                  .thenMany(
+                      Flux.defer(
+                          () ->
+                              events.insertAll(
+                                  requests.stream().map(r -> newProduct(m, r)).toList(),
+                                  mo.getT2(),
+                                  ProductService::created)))
+                  .concatWith(cache.added(m).then(Mono.empty()));
+            })
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("A SKU in the batch is already used by this merchant"))
-        .concatMap(p -> announce(EventType.PRODUCT_CREATED, p));
+        .concatMap(this::moved);
   }
 
   /** The product, through the cache (a miss reads MongoDB); a 404 when there is none. */
@@ -148,7 +154,8 @@ public class ProductService {
             current ->
                 categories
                     .requireOwnedBy(merchantId, canonicalOrNull(req.categoryId()), "categoryId")
-                    .then(Mono.fromCallable(() -> changes(current, req))))
+                    .then(Mono.fromCallable(() -> changes(current, req)))
+                    .flatMap(u -> announce(u, EventType.PRODUCT_CHANGED, current.merchantId())))
         .flatMap(
             update ->
                 mongo.findAndModify(
@@ -158,7 +165,7 @@ public class ProductService {
                     Product.class))
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
-        .flatMap(p -> announce(EventType.PRODUCT_CHANGED, p));
+        .flatMap(this::moved);
   }
 
   /** Products are archived, not deleted: orders keep pointing at them. */
@@ -169,15 +176,23 @@ public class ProductService {
         .requireOpen(merchantId)
         .then(
             Mono.defer(
-                () ->
-                    mongo.findAndModify(
-                        byId(merchantId, productId),
-                        update,
-                        FindAndModifyOptions.options().returnNew(true),
-                        Product.class)))
+                () -> {
+                  Query q = byId(merchantId, productId);
+                  return announce(
+                          update,
+                          EventType.PRODUCT_ARCHIVED,
+                          Ids.canonical(merchantId, "merchantId"))
+                      .flatMap(
+                          u ->
+                              mongo.findAndModify(
+                                  q,
+                                  u,
+                                  FindAndModifyOptions.options().returnNew(true),
+                                  Product.class));
+                }))
         .flatMap(p -> cache.changed(p.merchantId(), p.id().toHexString()).thenReturn(p))
         .switchIfEmpty(Mono.error(() -> ApiException.notFound("product", productId)))
-        .flatMap(p -> announce(EventType.PRODUCT_ARCHIVED, p));
+        .flatMap(this::moved);
   }
 
   /** How many products the merchant keeps (not archived): what {@code limits.products} bounds. */
@@ -191,11 +206,20 @@ public class ProductService {
         Product.class);
   }
 
-  /** Records the product's event in the outbox before the change is answered. */
-  private Mono<Product> announce(EventType type, Product p) {
-    return events
-        .record(type, p.merchantId(), p.id().toHexString(), EventData.product(p))
-        .thenReturn(p);
+  /** {@code update} with the product's event in the same write (its data: the product after). */
+  private Mono<Update> announce(Update update, EventType type, String merchantId) {
+    return events.mark(update, type, merchantId, null, null, null);
+  }
+
+  private static List<DomainEvents.NewEvent> created(Product p) {
+    return List.of(
+        new DomainEvents.NewEvent(
+            EventType.PRODUCT_CREATED, p.merchantId(), p.id().toHexString(), EventData.product(p)));
+  }
+
+  /** Moves the product's recorded event to the outbox before the change is answered. */
+  private Mono<Product> moved(Product p) {
+    return events.moved(Product.class, p.id(), p);
   }
 
   static ListQuery<Product> listQuery(String merchantId, ProductListFilter f) {

@@ -94,7 +94,9 @@ final class LiveGateway implements WebSocketHandler {
                 .flatMapMany(
                     s ->
                         Flux.merge(
-                            s.outbound().map(socket::textMessage).doOnNext(m -> sessions.sent()),
+                            s.outbound()
+                                .map(bytes -> text(socket, bytes))
+                                .doOnNext(m -> sessions.sent()),
                             Flux.interval(cfg.heartbeat(), cfg.heartbeat())
                                 .map(t -> socket.pingMessage(f -> f.wrap(new byte[0]))))));
     return Mono.firstWithSignal(in, out, authDeadline)
@@ -247,5 +249,10 @@ final class LiveGateway implements WebSocketHandler {
       super(status.getReason(), null, false, false);
       this.status = status;
     }
+  }
+
+  /** A text frame over {@code utf8} as it is: wrapped, not copied or re-encoded per session. */
+  private static WebSocketMessage text(WebSocketSession socket, byte[] utf8) {
+    return new WebSocketMessage(WebSocketMessage.Type.TEXT, socket.bufferFactory().wrap(utf8));
   }
 }

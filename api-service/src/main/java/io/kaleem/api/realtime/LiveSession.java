@@ -19,18 +19,22 @@ final class LiveSession {
 
   final WebSocketSession socket;
   final AuthenticatedUser user;
-  private final Sinks.Many<String> outbound;
+  private final Sinks.Many<byte[]> outbound;
   private volatile Set<Channel> channels = EnumSet.allOf(Channel.class);
   private volatile boolean closed;
 
   LiveSession(WebSocketSession socket, AuthenticatedUser user, int buffer) {
     this.socket = socket;
     this.user = user;
-    Queue<String> queue = new ArrayBlockingQueue<>(buffer);
+    Queue<byte[]> queue = new ArrayBlockingQueue<>(buffer);
     this.outbound = Sinks.many().unicast().onBackpressureBuffer(queue);
   }
 
-  Flux<String> outbound() {
+  /**
+   * The session's text frames as UTF-8 bytes. A fan-out encodes an event once and every session
+   * queues the same array: frames are never written to, only wrapped per connection.
+   */
+  Flux<byte[]> outbound() {
     return outbound.asFlux();
   }
 
@@ -43,10 +47,11 @@ final class LiveSession {
   }
 
   /**
-   * Queues {@code json}; false when the queue was full and the session is being closed. Emission is
-   * serialised here: the fan-out thread and the session's own replies both offer.
+   * Queues {@code json} (UTF-8); the outcome says whether the queue was full and the session is
+   * being closed. Emission is serialised here: the fan-out thread and the session's own replies
+   * both offer.
    */
-  synchronized Offer offer(String json) {
+  synchronized Offer offer(byte[] json) {
     if (closed) {
       return Offer.CLOSED;
     }

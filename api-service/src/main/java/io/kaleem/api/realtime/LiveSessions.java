@@ -8,6 +8,7 @@ import io.kaleem.crds.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,7 +131,9 @@ class LiveSessions {
       return;
     }
     Channel channel = Channel.of(type);
-    String message = "{\"kind\":\"event\",\"event\":" + json + "}";
+    // Encoded once per event: every session's frame shares these bytes.
+    byte[] message =
+        ("{\"kind\":\"event\",\"event\":" + json + "}").getBytes(StandardCharsets.UTF_8);
     switch (type.aggregate()) {
       case NOTIFICATION -> {
         String recipient = event.text("recipientUserId");
@@ -151,7 +154,7 @@ class LiveSessions {
     }
   }
 
-  private void deliver(String audience, Channel channel, String message) {
+  private void deliver(String audience, Channel channel, byte[] message) {
     Set<LiveSession> sessions = byAudience.get(audience);
     if (sessions == null) {
       return;
@@ -164,7 +167,7 @@ class LiveSessions {
   }
 
   /** A notification for one user: theirs only if they belong to its merchant or are its agent. */
-  private void deliverTo(String userId, String merchantId, Channel channel, String message) {
+  private void deliverTo(String userId, String merchantId, Channel channel, byte[] message) {
     Set<LiveSession> sessions = byAudience.get("u:" + userId);
     if (sessions == null) {
       return;
@@ -177,7 +180,7 @@ class LiveSessions {
     }
   }
 
-  private void deliverToCustomer(String customerId, Channel channel, String message) {
+  private void deliverToCustomer(String customerId, Channel channel, byte[] message) {
     Set<LiveSession> sessions = byAudience.get("u:" + customerId);
     if (sessions == null) {
       return;
@@ -189,8 +192,13 @@ class LiveSessions {
     }
   }
 
-  /** Queues a message for one session; a session whose queue is full is dropped. */
+  /** Queues a reply for one session; a session whose queue is full is dropped. */
   void offer(LiveSession s, String message) {
+    offer(s, message.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Queues a message (UTF-8) for one session; a session whose queue is full is dropped. */
+  void offer(LiveSession s, byte[] message) {
     switch (s.offer(message)) {
       case QUEUED -> {}
       case OVERFLOW -> {

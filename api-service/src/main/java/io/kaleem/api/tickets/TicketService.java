@@ -9,6 +9,7 @@ import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.messaging.DomainEvents;
 import io.kaleem.api.messaging.EventData;
+import io.kaleem.api.messaging.EventOrigin;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.orders.Order;
 import io.kaleem.api.pagination.Filter;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -130,16 +132,20 @@ public class TicketService {
                           .map(
                               number ->
                                   newTicket(m, number, customer, author, order, assignee, req))
-                          .flatMap(mongo::insert)
+                          .zipWith(events.origin())
                           .flatMap(
-                              t ->
-                                  events
-                                      .record(
-                                          EventType.TICKET_OPENED,
-                                          t.merchantId(),
-                                          t.id().toHexString(),
-                                          EventData.ticket(t, null))
-                                      .thenReturn(t));
+                              to ->
+                                  events.insert(
+                                      to.getT1(),
+                                      to.getT2(),
+                                      t ->
+                                          List.of(
+                                              new DomainEvents.NewEvent(
+                                                  EventType.TICKET_OPENED,
+                                                  t.merchantId(),
+                                                  t.id().toHexString(),
+                                                  EventData.ticket(t, null)))))
+                          .flatMap(this::moved);
                     }));
   }
 
@@ -247,8 +253,11 @@ public class TicketService {
               }
               return withoutMessages(merchantId, ticketId, caller);
             })
+        .zipWith(events.origin())
         .flatMap(
-            t -> {
+            read -> {
+              Ticket t = read.getT1();
+              EventOrigin origin = read.getT2();
               String author = Ids.canonical(req.authorId(), "authorId");
               boolean fromCustomer = author.equals(t.customerId());
               Mono<Void> authorCheck =
@@ -256,27 +265,20 @@ public class TicketService {
                       ? users.requireActiveCustomer(author, "authorId").then()
                       : users.requireAgentOf(t.merchantId(), author, "authorId");
               return authorCheck
-                  .then(append(t, author, req.body()))
+                  .then(append(t, origin, author, req.body()))
                   .flatMap(appended -> fromCustomer ? reopen(appended) : Mono.just(appended));
             })
-        .flatMap(
-            t -> {
-              var data = EventData.ticketMessage(t);
-              data.put("authorId", Ids.canonical(req.authorId(), "authorId"));
-              return events
-                  .record(
-                      EventType.TICKET_MESSAGE_ADDED, t.merchantId(), t.id().toHexString(), data)
-                  .thenReturn(t);
-            });
+        .flatMap(this::moved);
   }
 
   /**
    * Appends one message in one atomic update, not conditional on the version: concurrent appends
    * all land ({@code $push}), each checked against the closed status and the message limit by the
    * update's own condition. The message's search terms are added to the set ({@code $addToSet}), up
-   * to what the bound left at the read; concurrent appends may overshoot it by their own terms.
+   * to what the bound left at the read; concurrent appends may overshoot it by their own terms. The
+   * message's event is pushed by the same update, so it exists exactly when the message does.
    */
-  private Mono<Ticket> append(Ticket read, String author, String body) {
+  private Mono<Ticket> append(Ticket read, EventOrigin origin, String author, String body) {
     Instant now = Timestamps.now(clock);
     var message = new Ticket.Message(new ObjectId().toHexString(), author, body, now);
     List<String> stored = read.searchTerms() == null ? List.of() : read.searchTerms();
@@ -291,6 +293,14 @@ public class TicketService {
     if (!added.isEmpty()) {
       u.addToSet(IndexCatalog.SEARCH_FIELD).each(added.toArray());
     }
+    events.mark(
+        origin,
+        u,
+        EventType.TICKET_MESSAGE_ADDED,
+        read.merchantId(),
+        null,
+        null,
+        Map.of("messageId", message.id(), "authorId", author));
     Query open =
         new Query(
             Criteria.where("_id")
@@ -356,26 +366,31 @@ public class TicketService {
                     ? Mono.error(
                         CurrentUser.forbidden("A customer may only close their own ticket"))
                     : get(merchantId, ticketId, caller))
+        .zipWith(events.origin())
         .flatMap(
-            t ->
+            read ->
                 change(
-                        t,
+                        read.getT1(),
                         current -> {
                           TicketStatus from = current.status();
                           if (!from.canMoveTo(req.status())) {
                             throw illegalTransition(from, req.status());
                           }
-                          return new Update().set("status", req.status().name());
+                          return events.mark(
+                              read.getT2(),
+                              new Update().set("status", req.status().name()),
+                              EventType.TICKET_STATUS_CHANGED,
+                              current.merchantId(),
+                              null,
+                              from.name(),
+                              Map.of("status", req.status().name()));
                         })
-                    .flatMap(
-                        updated ->
-                            events
-                                .record(
-                                    EventType.TICKET_STATUS_CHANGED,
-                                    updated.merchantId(),
-                                    updated.id().toHexString(),
-                                    EventData.ticket(updated, t.status().name()))
-                                .thenReturn(updated)));
+                    .flatMap(this::moved));
+  }
+
+  /** Moves the ticket's recorded events to the outbox before the change is answered. */
+  private Mono<Ticket> moved(Ticket t) {
+    return events.moved(Ticket.class, t.id(), t);
   }
 
   static ListQuery<Ticket> listQuery(String merchantId, TicketListFilter f) {

@@ -3,8 +3,6 @@ package io.kaleem.api.bench;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.kaleem.api.messaging.DomainEvents;
-import io.kaleem.api.messaging.EventOrigin;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.messaging.MessagingBenchAccess;
 import io.kaleem.api.security.Role;
@@ -61,25 +59,35 @@ public final class MessagingBench {
     md.append("Real RabbitMQ on loopback; API in-process (embedded MongoDB-wire server); 2 shared")
         .append(" CPU cores.\n\n| measure | value |\n|---|---|\n");
 
-    String drainExchange = "kaleem-bench-drain-" + UUID.randomUUID();
-    try (StandaloneApp app =
-        MessagingApp.start(
-            drainExchange,
-            MessagingTestSupport.BROKER_URL,
-            "logging.level.root=WARN",
-            "kaleem.messaging.relay.enabled=false")) {
-      drain(app, backlog, md);
+    // A quick look at one part: -Dbench.phases=drain (or e2e, fanout), comma-separated.
+    List<String> phases =
+        List.of(System.getProperty("bench.phases", "drain,e2e,fanout").split(","));
+    row(md, "load average (1 min) at start", String.format("%.1f", loadAverage()));
+    if (phases.contains("drain")) {
+      String drainExchange = "kaleem-bench-drain-" + UUID.randomUUID();
+      try (StandaloneApp app =
+          MessagingApp.start(
+              drainExchange,
+              MessagingTestSupport.BROKER_URL,
+              "logging.level.root=WARN",
+              "kaleem.messaging.relay.enabled=false")) {
+        drain(app, backlog, md);
+      }
+      System.out.println(md);
     }
-    System.out.println(md);
     String exchange = "kaleem-bench-" + UUID.randomUUID();
     try (StandaloneApp app =
         MessagingApp.start(exchange, MessagingTestSupport.BROKER_URL, "logging.level.root=WARN")) {
-      endToEnd(app, exchange, orders, md);
-      System.out.println(md);
-      try {
-        fanOut(app, clients, fanoutEvents, md);
-      } catch (RuntimeException e) {
-        row(md, "fan-out: FAILED", e.getMessage());
+      if (phases.contains("e2e")) {
+        endToEnd(app, exchange, orders, md);
+        System.out.println(md);
+      }
+      if (phases.contains("fanout")) {
+        try {
+          fanOut(app, clients, fanoutEvents, md);
+        } catch (RuntimeException e) {
+          row(md, "fan-out: FAILED", e.getMessage());
+        }
       }
     }
     System.out.println(md);
@@ -210,15 +218,14 @@ public final class MessagingBench {
       Thread.sleep(100);
     }
     long heapAfter = heapAfterGc();
-    DomainEvents domainEvents = app.bean(DomainEvents.class);
     List<Long> perClient = new ArrayList<>();
     List<Long> toAll = new ArrayList<>();
+    long cpu0 = processCpuNanos();
     for (int e = 0; e < events; e++) {
       int before = arrivals.size();
       long t0 = System.nanoTime();
-      domainEvents
-          .record(
-              EventOrigin.NONE,
+      MessagingBenchAccess.outboxEvent(
+              app,
               EventType.PRODUCT_CREATED,
               merchant,
               new ObjectId().toHexString(),
@@ -254,6 +261,7 @@ public final class MessagingBench {
       toAll.add(max);
       measured.add(id);
     }
+    double cpuMs = (processCpuNanos() - cpu0) / 1e6;
     sessions.forEach(WsClient::close);
     perClient.sort(Long::compare);
     toAll.sort(Long::compare);
@@ -266,6 +274,10 @@ public final class MessagingBench {
         ms(toAll.get(Math.min(toAll.size() - 1, (int) (toAll.size() * 0.95)))));
     row(
         md,
+        "fan-out: CPU per event to all clients (server + clients in one JVM, upper bound)",
+        String.format("%.1f ms", cpuMs / events));
+    row(
+        md,
         "fan-out: heap per connection (server + client in one JVM, upper bound)",
         String.format("%.1f KiB", (heapAfter - heapBefore) / 1024.0 / clients));
   }
@@ -275,13 +287,12 @@ public final class MessagingBench {
 
   /** {@code n} events recorded with the relay off, then one drain timed. */
   static void drain(StandaloneApp app, int n, StringBuilder md) {
-    DomainEvents events = app.bean(DomainEvents.class);
     String merchant = new ObjectId().toHexString();
     Flux.range(0, n)
         .flatMap(
             i ->
-                events.record(
-                    EventOrigin.NONE,
+                MessagingBenchAccess.outboxEvent(
+                    app,
                     EventType.PRODUCT_CHANGED,
                     merchant,
                     new ObjectId().toHexString(),
@@ -289,15 +300,37 @@ public final class MessagingBench {
             64)
         .blockLast();
     long depth = MessagingBenchAccess.depth(app);
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     int sent = MessagingBenchAccess.drain(app);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
     row(md, "relay: backlog", depth);
     row(md, "relay: events confirmed in the drain", sent);
     row(
         md,
         "relay: drain rate (events/s, confirmed and marked)",
         String.format("%.0f", sent / seconds));
+    // Load-independent: what one drained event costs this process (relay, binder, the
+    // in-process MongoDB-wire server and this replica's own live-update consumer; the broker
+    // is another process). 2 cores / this cost = the rate a quiet 2-core machine could reach.
+    row(
+        md,
+        "relay: CPU per event (API process, all threads)",
+        String.format("%.0f µs", cpuSeconds * 1e6 / sent));
+    row(
+        md,
+        "relay: events per CPU-second of the API process",
+        String.format("%.0f", sent / cpuSeconds));
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   static long heapAfterGc() throws InterruptedException {

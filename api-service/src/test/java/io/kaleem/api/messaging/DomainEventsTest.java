@@ -30,9 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * consumer idempotency under duplicate delivery, and the dead-letter path with replay.
  */
 @ApiTest
-// A fresh context: the relay drains a context's outbox in order, so events that earlier classes
-// left in a shared cached context would queue ahead of this class's (and on the in-process
-// MongoDB-wire server every relay round scans the outbox, docs/MESSAGING.md).
+// A fresh context, so an exchange of its own: the dead-letter test counts and replays the whole
+// DLQ, which other classes' poison events (an assignee of another merchant) would share.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 class DomainEventsTest {
 

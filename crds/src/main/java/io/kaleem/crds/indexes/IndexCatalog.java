@@ -88,7 +88,22 @@ public final class IndexCatalog {
               "processed_events_expiry",
               "forgets a processed event id after the redelivery window (TTL)",
               asc("expiresAt"))
+          .pendingEvents("orders")
+          .pendingEvents("products")
+          .pendingEvents("tickets")
+          .pendingEvents("merchants")
+          .pendingEvents("notifications")
           .build();
+
+  /** The field of an aggregate's document holding events written with its last change. */
+  public static final String PENDING_EVENTS = "pendingEvents";
+
+  /**
+   * The partial filter of the {@code <collection>_pending_events} indexes: only documents that
+   * still hold events, which is almost none, so the index costs next to nothing.
+   */
+  public static final String PENDING_EVENTS_FILTER =
+      "{\"" + PENDING_EVENTS + ".0\": {\"$exists\": true}}";
 
   private static final List<IndexDefinition> ALL =
       Stream.of(DEFAULTS, SECURITY, MESSAGING).flatMap(List::stream).toList();
@@ -105,7 +120,10 @@ public final class IndexCatalog {
     return SECURITY;
   }
 
-  /** The indexes of the messaging collections (outbox, processed event ids). */
+  /**
+   * The indexes of the messaging collections (outbox, processed event ids) and the pending-event
+   * indexes of the collections whose changes record events.
+   */
   public static List<IndexDefinition> messaging() {
     return MESSAGING;
   }
@@ -427,6 +445,25 @@ public final class IndexCatalog {
       all.add(
           new IndexDefinition(
               collection, name, List.of(key), false, IndexRole.COMPOUND, null, null, serves, 0L));
+      return this;
+    }
+
+    /**
+     * {@code <collection>_pending_events}: documents whose events a crashed process left behind,
+     * oldest first, for the API's recovery sweep (docs/MESSAGING.md).
+     */
+    Builder pendingEvents(String collection) {
+      all.add(
+          new IndexDefinition(
+              collection,
+              collection + "_pending_events",
+              List.of(asc(PENDING_EVENTS + ".occurredAt")),
+              false,
+              IndexRole.COMPOUND,
+              PENDING_EVENTS_FILTER,
+              null,
+              "the recovery sweep: documents still holding events their change wrote",
+              null));
       return this;
     }
 

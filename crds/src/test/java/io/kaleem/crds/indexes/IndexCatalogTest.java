@@ -43,7 +43,7 @@ class IndexCatalogTest {
             "refresh_tokens_hash",
             "refresh_tokens_family",
             "refresh_tokens_expiry");
-    assertThat(IndexCatalog.all()).hasSize(51).containsAll(IndexCatalog.defaults());
+    assertThat(IndexCatalog.all()).hasSize(56).containsAll(IndexCatalog.defaults());
     assertThat(IndexCatalog.security().stream().filter(i -> i.expireAfterSeconds() != null))
         .singleElement()
         .satisfies(
@@ -140,7 +140,24 @@ class IndexCatalogTest {
   void theMessagingCollectionsServeTheRelayAndExpireWhatIsDone() {
     assertThat(IndexCatalog.messaging())
         .extracting(IndexDefinition::name)
-        .containsExactly("outbox_pending", "outbox_expiry", "processed_events_expiry");
+        .containsExactly(
+            "outbox_pending",
+            "outbox_expiry",
+            "processed_events_expiry",
+            "orders_pending_events",
+            "products_pending_events",
+            "tickets_pending_events",
+            "merchants_pending_events",
+            "notifications_pending_events");
+    // Only documents still holding events are indexed: next to nothing.
+    assertThat(IndexCatalog.messaging().stream().filter(i -> i.name().endsWith("_pending_events")))
+        .allSatisfy(
+            i -> {
+              assertThat(i.partialFilter()).isEqualTo(IndexCatalog.PENDING_EVENTS_FILTER);
+              assertThat(i.keys())
+                  .extracting(k -> k.field())
+                  .containsExactly("pendingEvents.occurredAt");
+            });
     assertThat(IndexCatalog.messaging().stream().filter(i -> i.expireAfterSeconds() != null))
         .extracting(IndexDefinition::name)
         .containsExactly("outbox_expiry", "processed_events_expiry");
