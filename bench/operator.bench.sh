@@ -16,12 +16,14 @@ cp="kaleem-operator/target/test-classes:kaleem-operator/target/classes:crds/targ
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="bench/results/operator-$stamp.md"
 java -Xmx512m -Dlogback.configurationFile=kaleem-operator/src/test/resources/logback-bench.xml \
+  -Djava.util.logging.config.file=kaleem-operator/src/test/resources/jul-bench.properties \
   -cp "$cp" io.kaleem.operator.bench.OperatorBench "$out"
 mv "$out" bench/results/operator-latest.md
 echo "written: $out"
 fleet="bench/results/operator-fleet-$stamp.md"
 java -Xmx1g -Dbench.fleet.tenants="${FLEET_TENANTS:-1000}" \
   -Dlogback.configurationFile=kaleem-operator/src/test/resources/logback-bench.xml \
+  -Djava.util.logging.config.file=kaleem-operator/src/test/resources/jul-bench.properties \
   -cp "$cp" io.kaleem.operator.bench.OperatorFleetBench "$fleet"
 mv "$fleet" bench/results/operator-fleet-latest.md
 echo "written: bench/results/operator-fleet-latest.md"
