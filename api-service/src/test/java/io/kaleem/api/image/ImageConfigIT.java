@@ -2,18 +2,16 @@ package io.kaleem.api.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kaleem.testsupport.image.DockerfileStage;
+import io.kaleem.testsupport.image.ImageChecks;
+import io.kaleem.testsupport.image.JibImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +27,6 @@ class ImageConfigIT {
   /** The uid the operator's pod security context runs the API as (WorkloadResources.RUN_AS). */
   private static final String USER = "10001:10001";
 
-  private static final List<String> OCI_LABELS =
-      List.of("title", "description", "version", "revision", "source", "created", "vendor");
-
   @TempDir static Path work;
   static JibImage image;
 
@@ -42,9 +37,9 @@ class ImageConfigIT {
 
   @Test
   void runsAsTheNonRootUserThePodSecurityContextExpects() {
-    assertThat(image.config().get("User").asString()).isEqualTo(USER);
+    assertThat(image.user()).isEqualTo(USER);
     assertThat(Integer.parseInt(USER.split(":")[0])).isPositive();
-    assertThat(image.config().get("WorkingDir").asString()).isEqualTo("/app");
+    assertThat(image.workingDir()).isEqualTo("/app");
   }
 
   @Test
@@ -53,81 +48,32 @@ class ImageConfigIT {
     assertThat(image.entrypoint()).containsExactly("/app/entrypoint.sh");
   }
 
-  /**
-   * The files are root's and the process is not, so what it needs must be open to "others":
-   * readable files, traversable directories, and nothing it could rewrite.
-   */
   @Test
   void theNonRootUserCanReadEverythingUnderAppAndWriteNothing() throws IOException {
-    try (Stream<Path> all = Files.walk(image.root().resolve("app"))) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_READ);
-        assertThat(perms)
-            .as(p.toString())
-            .doesNotContain(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.GROUP_WRITE);
-        if (Files.isDirectory(p)) {
-          assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_EXECUTE);
-        }
-      }
-    }
+    ImageChecks.nonRootUserCanReadEverythingAndWriteNothing(image.app());
   }
 
   @Test
   void carriesTheOciLabelsAndAPinnedJreBase() {
-    for (String label : OCI_LABELS) {
-      assertThat(image.label("org.opencontainers.image." + label)).as(label).isNotBlank();
-    }
-    String base = System.getProperty("image.from");
-    assertThat(image.label("org.opencontainers.image.base.name")).isEqualTo(base);
-    // A full release tag (or a digest), so a rebuild of the same commit gets the same JRE; a JRE,
-    // not a JDK, since the image only runs Java.
-    assertThat(base).matches("eclipse-temurin:(\\d+\\.\\d+\\.\\d+_\\d+-jre\\S*|\\S*@sha256:\\S+)");
+    ImageChecks.carriesOciLabelsAndAPinnedJreBase(image);
   }
 
   @Test
   void shipsTheExtractedAppTheAgentAndContainerAwareJvmFlags() throws IOException {
-    Path app = image.root().resolve("app");
+    Path app = image.app();
     try (JarFile agent = new JarFile(app.resolve("opentelemetry-javaagent.jar").toFile())) {
       assertThat(agent.getManifest().getMainAttributes().getValue("Premain-Class"))
           .as("the OpenTelemetry jar is a Java agent")
           .isNotBlank();
     }
-    try (JarFile jar = new JarFile(app.resolve("app.jar").toFile())) {
-      var attributes = jar.getManifest().getMainAttributes();
-      assertThat(attributes.getValue("Main-Class")).isEqualTo("io.kaleem.api.KaleemApiApplication");
-      // The extracted layout: every library the app needs is in the image's lib/.
-      for (String entry : attributes.getValue("Class-Path").split(" ")) {
-        assertThat(app.resolve(entry)).as("Class-Path entry in the image").exists();
-      }
-    }
+    ImageChecks.jarRunsFromItsLibFolder(app, "app.jar", "io.kaleem.api.KaleemApiApplication");
     assertThat(Files.getPosixFilePermissions(app.resolve("entrypoint.sh")))
         .contains(PosixFilePermission.OTHERS_EXECUTE);
-    List<String> flags = Files.readAllLines(app.resolve("jvm.options"));
-    // The heap follows the container's memory limit; a fixed -Xmx would ignore it.
-    assertThat(flags)
-        .contains("-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError")
-        .noneMatch(f -> f.startsWith("-Xmx") || f.startsWith("-Xms"));
   }
 
   @Test
   void theDockerfileBuildsTheSameImage() throws IOException {
-    DockerfileStage docker = DockerfileStage.parseFinalStage(Path.of("Dockerfile"));
-    assertThat(Files.readAllLines(Path.of("Dockerfile")))
-        .as("the Dockerfile's default base is the POM's kaleem.image.from")
-        .contains("ARG JRE_IMAGE=" + System.getProperty("image.from"));
-    assertThat(docker.user()).isEqualTo(image.config().get("User").asString());
-    assertThat(docker.workdir()).isEqualTo(image.config().get("WorkingDir").asString());
-    assertThat(docker.entrypoint()).isEqualTo(image.entrypoint());
-    assertThat(docker.exposedPorts()).containsExactlyInAnyOrderElementsOf(image.exposedPorts());
-    List<String> jibEnv = new ArrayList<>();
-    docker.env().forEach((k, v) -> jibEnv.add(k + "=" + v));
-    assertThat(jibEnv).containsExactlyInAnyOrderElementsOf(image.env());
-    Set<String> jibFiles = new HashSet<>();
-    try (Stream<Path> files = Files.list(image.root().resolve("app"))) {
-      files.forEach(f -> jibFiles.add("/app/" + f.getFileName()));
-    }
-    assertThat(new HashSet<>(docker.copiedTo())).isEqualTo(jibFiles);
+    DockerfileStage docker = ImageChecks.dockerfileBuildsTheSameImage(Path.of("Dockerfile"), image);
     assertThat(docker.healthcheck())
         .as("the Dockerfile's HEALTHCHECK asks the liveness endpoint on the exposed port")
         .contains("http://127.0.0.1:8080/api/health/liveness");

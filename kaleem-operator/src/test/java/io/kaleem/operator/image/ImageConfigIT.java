@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.kaleem.operator.resources.WorkloadResources;
+import io.kaleem.testsupport.image.DockerfileStage;
+import io.kaleem.testsupport.image.ImageChecks;
+import io.kaleem.testsupport.image.JibImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -18,15 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +40,6 @@ class ImageConfigIT {
 
   private static final String USER = WorkloadResources.RUN_AS + ":" + WorkloadResources.RUN_AS;
 
-  private static final List<String> OCI_LABELS =
-      List.of("title", "description", "version", "revision", "source", "created", "vendor");
-
   @TempDir static Path work;
   static JibImage image;
 
@@ -55,76 +50,34 @@ class ImageConfigIT {
 
   @Test
   void runsAsANonRootUserAndExposesTheHealthPort() {
-    assertThat(image.config().get("User").asText()).isEqualTo(USER);
+    assertThat(image.user()).isEqualTo(USER);
     assertThat(WorkloadResources.RUN_AS).isPositive();
-    assertThat(image.config().get("WorkingDir").asText()).isEqualTo("/app");
+    assertThat(image.workingDir()).isEqualTo("/app");
     assertThat(image.exposedPorts()).containsExactly("8081/tcp");
     assertThat(image.entrypoint())
         .containsExactly("java", "@/app/jvm.options", "-jar", "/app/kaleem-operator.jar");
   }
 
-  /**
-   * The files are root's and the process is not, so what it needs must be open to "others":
-   * readable files, traversable directories, and nothing it could rewrite.
-   */
   @Test
   void theNonRootUserCanReadEverythingUnderAppAndWriteNothing() throws IOException {
-    try (Stream<Path> all = Files.walk(image.root().resolve("app"))) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_READ);
-        assertThat(perms)
-            .as(p.toString())
-            .doesNotContain(PosixFilePermission.OTHERS_WRITE, PosixFilePermission.GROUP_WRITE);
-        if (Files.isDirectory(p)) {
-          assertThat(perms).as(p.toString()).contains(PosixFilePermission.OTHERS_EXECUTE);
-        }
-      }
-    }
+    ImageChecks.nonRootUserCanReadEverythingAndWriteNothing(image.app());
   }
 
   @Test
   void carriesTheOciLabelsAndAPinnedJreBase() {
-    for (String label : OCI_LABELS) {
-      assertThat(image.label("org.opencontainers.image." + label)).as(label).isNotBlank();
-    }
-    String base = System.getProperty("image.from");
-    assertThat(image.label("org.opencontainers.image.base.name")).isEqualTo(base);
-    assertThat(base).matches("eclipse-temurin:(\\d+\\.\\d+\\.\\d+_\\d+-jre\\S*|\\S*@sha256:\\S+)");
+    ImageChecks.carriesOciLabelsAndAPinnedJreBase(image);
   }
 
   @Test
   void theJarIsRunnableFromItsLibFolder() throws IOException {
-    Path app = image.root().resolve("app");
-    try (JarFile jar = new JarFile(app.resolve("kaleem-operator.jar").toFile())) {
-      var attributes = jar.getManifest().getMainAttributes();
-      assertThat(attributes.getValue("Main-Class")).isEqualTo("io.kaleem.operator.KaleemOperator");
-      for (String entry : attributes.getValue("Class-Path").split(" ")) {
-        assertThat(app.resolve(entry)).as("Class-Path entry in the image").exists();
-      }
-    }
-    assertThat(Files.readAllLines(app.resolve("jvm.options")))
-        .contains("-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError")
-        .noneMatch(f -> f.startsWith("-Xmx") || f.startsWith("-Xms"));
+    ImageChecks.jarRunsFromItsLibFolder(
+        image.app(), "kaleem-operator.jar", "io.kaleem.operator.KaleemOperator");
   }
 
   @Test
   void theDockerfileBuildsTheSameImage() throws IOException {
-    DockerfileStage docker = DockerfileStage.parseFinalStage(Path.of("Dockerfile"));
-    assertThat(Files.readAllLines(Path.of("Dockerfile")))
-        .as("the Dockerfile's default base is the POM's kaleem.image.from")
-        .contains("ARG JRE_IMAGE=" + System.getProperty("image.from"));
-    assertThat(docker.user()).isEqualTo(image.config().get("User").asText());
-    assertThat(docker.workdir()).isEqualTo(image.config().get("WorkingDir").asText());
-    assertThat(docker.entrypoint()).isEqualTo(image.entrypoint());
-    assertThat(docker.exposedPorts()).containsExactlyInAnyOrderElementsOf(image.exposedPorts());
+    DockerfileStage docker = ImageChecks.dockerfileBuildsTheSameImage(Path.of("Dockerfile"), image);
     assertThat(docker.env()).isEmpty();
-    assertThat(image.config().get("Env")).isNullOrEmpty();
-    Set<String> jibFiles = new HashSet<>();
-    try (Stream<Path> files = Files.list(image.root().resolve("app"))) {
-      files.forEach(f -> jibFiles.add("/app/" + f.getFileName()));
-    }
-    assertThat(docker.copiedTo()).containsExactlyInAnyOrderElementsOf(jibFiles);
     assertThat(docker.healthcheck()).contains("http://127.0.0.1:8081/healthz");
   }
 

@@ -1,4 +1,4 @@
-package io.kaleem.api.image;
+package io.kaleem.testsupport.image;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * image needs: the last value of USER, WORKDIR, ENTRYPOINT (exec form only: the shell form would
  * put a shell in front of the entrypoint), every EXPOSE, ENV and COPY destination, and HEALTHCHECK.
  */
-record DockerfileStage(
+public record DockerfileStage(
     String user,
     String workdir,
     List<String> entrypoint,
@@ -27,7 +27,7 @@ record DockerfileStage(
   private static final Pattern ENV_PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\\S*)");
   private static final Pattern JSON_STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  static DockerfileStage parseFinalStage(Path dockerfile) throws IOException {
+  public static DockerfileStage parseFinalStage(Path dockerfile) throws IOException {
     List<String> instructions = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String line : Files.readAllLines(dockerfile)) {
