@@ -340,7 +340,8 @@ public class TenantReconciler
     if (dec.promote()) {
       // The snapshot exists before the status names it.
       st.lastGoodSnapshot =
-          snapshots.save(t, running, generation == null ? 0 : generation, digests(ctx, running));
+          snapshots.save(
+              t, running, generation == null ? 0 : generation, pods(ctx, running.revision()));
     }
     // Persist the decision before acting on it: a crash after this point replays the same
     // decision; a crash before it leaves the cluster as it was.
@@ -375,7 +376,9 @@ public class TenantReconciler
     dec.rollback().ifPresent(r -> metrics.rolledBack(r.reason));
     recordRolloutEnd(before, st, dec, now);
 
-    // 5. Configuration and workload, unless the decision holds.
+    // 5. Configuration and workload, unless the decision holds. A Deployment already running the
+    // revision keeps its images (Snapshot.keepingImagesOf): no pods replaced by themselves.
+    running = running.keepingImagesOf(active);
     if (!dec.hold()) {
       WorkloadPlan plan = plan(t, spec, st, running, active, preview, blueGreen);
       Optional<Verdict> refused = runWorkflow(t, ctx, plan);
@@ -577,23 +580,14 @@ public class TenantReconciler
     return snapshots.load(t, name);
   }
 
-  /** Image IDs the kubelet reported for the snapshot's ready pods (container name to imageID). */
-  private static java.util.Map<String, String> digests(Context<KaleemTenant> ctx, Snapshot s) {
-    java.util.Map<String, String> out = new java.util.TreeMap<>();
-    for (var p : tenantPods(ctx)) {
-      var labels = p.getMetadata().getLabels();
-      if (labels == null || !s.revision().equals(labels.get(Labels.REVISION))) {
-        continue;
-      }
-      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
-        for (var c : p.getStatus().getContainerStatuses()) {
-          if (Boolean.TRUE.equals(c.getReady()) && c.getImageID() != null) {
-            out.putIfAbsent(c.getName(), c.getImageID());
-          }
-        }
-      }
-    }
-    return out;
+  /** The tenant's pods of one revision, from the pod informer's cache. */
+  private static List<Pod> pods(Context<KaleemTenant> ctx, String revision) {
+    return tenantPods(ctx).stream()
+        .filter(
+            p ->
+                p.getMetadata().getLabels() != null
+                    && revision.equals(p.getMetadata().getLabels().get(Labels.REVISION)))
+        .toList();
   }
 
   /** The status without conditions and phase: what a rollout decision changes. */

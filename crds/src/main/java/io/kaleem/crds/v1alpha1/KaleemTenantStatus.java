@@ -46,6 +46,11 @@ public class KaleemTenantStatus {
   public String lastGoodSnapshot;
 
   @JsonPropertyDescription(
+      "Fingerprint of the spec that produced lastGoodRevision. While the spec keeps it, the tenant"
+          + " keeps running lastGoodSnapshot, however a newer operator would render it.")
+  public String lastGoodSpecHash;
+
+  @JsonPropertyDescription(
       "A revision that failed; the spec that produced it is not tried again until it changes.")
   public String failedRevision;
 

@@ -19,7 +19,9 @@ import java.util.Set;
  * <ul>
  *   <li>readiness is judged only after the container started: time spent pulling the image or in
  *       the startup probe's allowance ({@code failureThreshold × periodSeconds}) is not "not
- *       ready"; after it, a pod not ready for longer than the readiness allowance has failed;
+ *       ready"; after it, or from the moment a pod that was ready since the start turns not ready
+ *       (a flap), a pod not ready for longer than the readiness allowance has failed, and a flap
+ *       shorter than the allowance is not a failure;
  *   <li>restarts are counted as increases over the count the pod had when the rollout began, so a
  *       pod that restarted last month does not fail today's revision;
  *   <li>image pull errors ({@code ErrImagePull}, {@code ImagePullBackOff}) and missing config are
@@ -74,11 +76,13 @@ public final class PodSignals {
       Optional<Instant> started = containerStarted(statuses);
       Optional<Instant> notReadySince = notReadySince(p);
       if (started.isPresent() && notReadySince.isPresent()) {
-        // Counted from the later of container start + startup allowance and the last transition.
-        Instant from = started.get().plusSeconds(startupAllowance(p));
-        if (notReadySince.get().isAfter(from)) {
-          from = notReadySince.get();
-        }
+        // A pod that turned not-ready after this container started had been ready since: its
+        // startup probe passed, so the readiness failure counts from that transition (a flap). A
+        // container not yet ready since it started is given the startup probe's allowance first.
+        Instant from =
+            notReadySince.get().isAfter(started.get())
+                ? notReadySince.get()
+                : started.get().plusSeconds(startupAllowance(p));
         long secs = Duration.between(from, now).getSeconds();
         if (secs > readinessAllowance) {
           return Optional.of(

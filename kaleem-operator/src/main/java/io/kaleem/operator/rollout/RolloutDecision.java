@@ -117,6 +117,8 @@ public final class RolloutDecision {
         notes.add(new Note(false, "RetryRequested", "kaleem.io/retry: the spec is tried again"));
       }
       clearFailure(st);
+      // A retry also re-renders a healthy tenant: the way to adopt a newer operator's rendering.
+      st.lastGoodSpecHash = null;
     }
     if (st.failedSpecHash != null && !st.failedSpecHash.equals(in.specHash())) {
       clearFailure(st);
@@ -124,10 +126,14 @@ public final class RolloutDecision {
     boolean failedSpec = in.specHash().equals(st.failedSpecHash);
     boolean haveLastGood = st.lastGoodRevision != null && st.lastGoodSnapshot != null;
     boolean auto = !Boolean.FALSE.equals(r.autoRollback);
-    Target target =
-        failedSpec && auto && haveLastGood && !in.desiredRevision().equals(st.lastGoodRevision)
-            ? Target.LAST_GOOD
-            : Target.DESIRED;
+    boolean renderedElsewhere = haveLastGood && !in.desiredRevision().equals(st.lastGoodRevision);
+    // Rolled back: the spec failed and the last good snapshot runs in its place.
+    boolean rolledBack = failedSpec && auto && renderedElsewhere;
+    // Kept: the spec is the one that was promoted, but today's operator renders it differently.
+    // The stored snapshot is what was judged good; re-rendering it would re-roll a healthy tenant
+    // (and judge a revision nobody asked for) on every operator upgrade.
+    boolean kept = !failedSpec && renderedElsewhere && in.specHash().equals(st.lastGoodSpecHash);
+    Target target = rolledBack || kept ? Target.LAST_GOOD : Target.DESIRED;
     String rev = target == Target.LAST_GOOD ? st.lastGoodRevision : in.desiredRevision();
     boolean blueGreen = r.strategy == KaleemTenantSpec.Strategy.BlueGreen;
 
@@ -185,7 +191,7 @@ public final class RolloutDecision {
 
     // A new revision to run (a spec change, or the start of a rollback).
     if (!rev.equals(st.currentRevision)) {
-      boolean rollback = target == Target.LAST_GOOD;
+      boolean rollback = rolledBack;
       startRollout(st, rev, rollback, now, in.pods());
       notes.add(
           new Note(
@@ -260,7 +266,7 @@ public final class RolloutDecision {
               available,
               Verdict.ok(
                   Conditions.ROLLOUT_HEALTHY,
-                  target == Target.LAST_GOOD ? "RolledBack" : "Healthy",
+                  rolledBack ? "RolledBack" : "Healthy",
                   "revision " + rev + " is the last good revision")),
           Optional.empty(),
           false,
@@ -269,7 +275,7 @@ public final class RolloutDecision {
           false,
           notes,
           null,
-          target == Target.LAST_GOOD ? Phase.RolledBack : null);
+          rolledBack ? Phase.RolledBack : null);
     }
 
     // Progress, measured as the deployment controller measures it.
@@ -447,6 +453,7 @@ public final class RolloutDecision {
     boolean analyse = analysisWanted && v.complete() || analysisWanted && st.healthySince != null;
     if (promoteAt != null && !now.isBefore(promoteAt) && v.complete() && analysisOk) {
       st.lastGoodRevision = rev;
+      st.lastGoodSpecHash = in.specHash();
       st.rollingBack = false;
       st.lastProgressAt = null;
       st.progressMark = null;

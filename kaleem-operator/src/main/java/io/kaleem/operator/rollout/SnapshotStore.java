@@ -1,6 +1,7 @@
 package io.kaleem.operator.rollout;
 
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
@@ -23,6 +24,7 @@ public class SnapshotStore {
   private static final String DATA_TEMPLATE = "template";
   private static final String DATA_CONFIG = "config";
   private static final String DATA_IMAGES = "imageDigests";
+  private static final String DATA_RENDERED_IMAGES = "renderedImages";
 
   private final KubernetesClient client;
 
@@ -35,15 +37,19 @@ public class SnapshotStore {
   }
 
   /**
-   * Stores a snapshot; {@code imageDigests} are the image IDs the kubelet reported for the
-   * revision's ready pods (what actually ran, as a record for the engineer).
+   * Stores a snapshot, its images pinned to the digests the kubelet reported for the revision's
+   * ready {@code pods} ({@link ImagePins}): a rollback deploys exactly what ran, never the tag
+   * resolved again. {@code imageDigests} keeps the pins beside the template, for the engineer.
    */
-  public String save(KaleemTenant t, Snapshot s, long number, Map<String, String> imageDigests) {
-    String name = name(t, s.revision());
+  public String save(KaleemTenant t, Snapshot rendered, long number, List<Pod> pods) {
+    String name = name(t, rendered.revision());
+    Map<String, String> pins = ImagePins.of(pods);
+    Snapshot s = rendered.pinned(pins);
     Map<String, Object> data = new LinkedHashMap<>();
     data.put(DATA_TEMPLATE, s.template());
     data.put(DATA_CONFIG, s.config());
-    data.put(DATA_IMAGES, imageDigests);
+    data.put(DATA_IMAGES, pins);
+    data.put(DATA_RENDERED_IMAGES, s.renderedImages());
     ControllerRevision cr =
         new ControllerRevisionBuilder()
             .withNewMetadata()
@@ -107,6 +113,12 @@ public class SnapshotStore {
         Serialization.unmarshal(
             Serialization.asJson(data.get(DATA_TEMPLATE)), PodTemplateSpec.class);
     String revision = template.getMetadata().getLabels().get(Labels.REVISION);
-    return new Snapshot(revision, String.valueOf(data.get(DATA_CONFIG)), template);
+    String config = String.valueOf(data.get(DATA_CONFIG));
+    if (!(data.get(DATA_RENDERED_IMAGES) instanceof Map<?, ?> rendered)) {
+      return new Snapshot(revision, config, template);
+    }
+    Map<String, String> images = new java.util.TreeMap<>();
+    rendered.forEach((k, v) -> images.put(String.valueOf(k), String.valueOf(v)));
+    return new Snapshot(revision, config, template, images);
   }
 }

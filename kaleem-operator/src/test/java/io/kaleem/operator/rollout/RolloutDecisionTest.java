@@ -275,6 +275,27 @@ class RolloutDecisionTest {
                     .asString()
                     .contains("failed readiness for 70s after its container started")),
         new Row(
+            "a readiness flap shorter than the allowance (3 x 10 s) is not a failure",
+            in -> {
+              in.deployment = deployment(NEW, 3, 3, 2, 2, 1);
+              // Started at 10 s, ready since, not ready again from 80 s: 20 s of a 30 s allowance.
+              in.pods.add(pod("p1", NEW, T0.plusSeconds(10), false, T0.plusSeconds(80), 0, null));
+            },
+            d -> assertThat(d.rollback()).isEmpty()),
+        new Row(
+            "readiness lost after being ready counts from the flip, not after the startup allowance",
+            in -> {
+              in.deployment = deployment(NEW, 3, 3, 2, 2, 1);
+              // Started at 10 s (startup allowance 120 s), not ready again from 60 s: 40 s > 30 s.
+              in.pods.add(pod("p1", NEW, T0.plusSeconds(10), false, T0.plusSeconds(60), 0, null));
+            },
+            d ->
+                assertThat(d.rollback())
+                    .get()
+                    .extracting(r -> r.reason)
+                    .asString()
+                    .contains("failed readiness for 40s")),
+        new Row(
             "ErrImagePull is left to the deadline, never fatal on sight",
             in -> {
               in.deployment = deployment(NEW, 3, 3, 2, 2, 0);
@@ -491,6 +512,54 @@ class RolloutDecisionTest {
             d -> {
               assertThat(d.switchTraffic()).isTrue();
               assertThat(d.status().activeRevision).isEqualTo(NEW);
+            }),
+        new Row(
+            "the promoted spec rendered differently (operator upgrade) keeps the last good snapshot",
+            in -> {
+              in.status.currentRevision = GOOD;
+              in.status.lastGoodSpecHash = SPEC;
+              in.deployment = deployment(GOOD, 3, 3, 2, 2, 2);
+            },
+            d -> {
+              assertThat(d.target()).isEqualTo(Target.LAST_GOOD);
+              assertThat(d.revision()).isEqualTo(GOOD);
+              assertThat(d.status().currentRevision).as("no rollout started").isEqualTo(GOOD);
+              assertThat(d.notes()).isEmpty();
+              assertThat(reason(d, Conditions.ROLLOUT_HEALTHY)).isEqualTo("Healthy");
+              assertThat(d.phase()).as("healthy, not RolledBack").isNull();
+            }),
+        new Row(
+            "a changed spec is rendered with today's code, even when the last good one is kept",
+            in -> {
+              in.status.currentRevision = GOOD;
+              in.status.lastGoodSpecHash = "spec-hash-of-the-last-good";
+            },
+            d -> {
+              assertThat(d.target()).isEqualTo(Target.DESIRED);
+              assertThat(d.status().currentRevision).isEqualTo(NEW);
+            }),
+        new Row(
+            "kaleem.io/retry re-renders a kept tenant with today's operator",
+            in -> {
+              in.status.currentRevision = GOOD;
+              in.status.lastGoodSpecHash = SPEC;
+              in.controls = new RolloutControls(false, "2", false);
+            },
+            d -> {
+              assertThat(d.target()).isEqualTo(Target.DESIRED);
+              assertThat(d.status().currentRevision).isEqualTo(NEW);
+              assertThat(d.status().lastGoodSpecHash).isNull();
+            }),
+        new Row(
+            "promotion records the spec fingerprint of the last good revision",
+            in -> {
+              in.status.healthySince = T0.plusSeconds(30).toString();
+              in.deployment = deployment(NEW, 3, 3, 2, 2, 2);
+            },
+            d -> {
+              assertThat(d.promote()).isTrue();
+              assertThat(d.status().lastGoodRevision).isEqualTo(NEW);
+              assertThat(d.status().lastGoodSpecHash).isEqualTo(SPEC);
             }),
         new Row(
             "messages are bounded to 512 characters",

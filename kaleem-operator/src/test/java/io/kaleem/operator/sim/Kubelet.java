@@ -47,11 +47,20 @@ public final class Kubelet {
     boolean ready;
     Instant readyChangedAt;
     Instant createdAt;
+
+    /** The digest pulled ({@code sha256:...}); null until the pull succeeded. */
+    String digest;
   }
 
   private final KubernetesClient client;
   private final String namespace;
+
+  /** The registry: tag reference ({@code repo:tag}) to the digest it points at now. */
+  private final Map<String, String> tags = new HashMap<>();
+
+  /** How the content behind each digest runs. */
   private final Map<String, ImageBehaviour> images = new HashMap<>();
+
   private final Map<String, PodState> pods = new HashMap<>();
 
   /** Seconds from pod creation to binding and sandbox creation (scheduler + kubelet). */
@@ -62,8 +71,43 @@ public final class Kubelet {
     this.namespace = namespace;
   }
 
+  /**
+   * How {@code image} runs: a tag reference sets the behaviour of the digest the tag points at now
+   * (pods that pulled it earlier run the same bytes and so behave the same); a digest reference
+   * ({@code repo@sha256:...}) sets that digest's.
+   */
   public synchronized void image(String image, ImageBehaviour b) {
-    images.put(image, b);
+    images.put(resolve(image), b);
+  }
+
+  /**
+   * Pushes new content under {@code tag}: the tag now points at a new digest that runs as {@code
+   * b}. Pods that pulled the old digest keep it; a pull by tag from now on gets the new one, a pull
+   * by the old digest still gets the old content (registries keep manifests by digest).
+   */
+  public synchronized String repoint(String tag, ImageBehaviour b) {
+    String digest = "sha256:" + Applier.sha256(tag + "#" + (tags.size() + images.size()));
+    tags.put(tag, digest);
+    images.put(digest, b);
+    return digest;
+  }
+
+  /** The digest ({@code sha256:...}) {@code image} resolves to in the registry now. */
+  public synchronized String digestOf(String image) {
+    return resolve(image);
+  }
+
+  private String resolve(String image) {
+    int at = image.indexOf('@');
+    if (at >= 0) {
+      return image.substring(at + 1);
+    }
+    return tags.computeIfAbsent(image, i -> "sha256:" + Applier.sha256(i));
+  }
+
+  private ImageBehaviour behaviour(PodState s, String image) {
+    return images.getOrDefault(
+        s.digest != null ? s.digest : resolve(image), ImageBehaviour.healthy());
   }
 
   /** Advances every pod to {@code now} and writes the status of those that changed. */
@@ -78,8 +122,9 @@ public final class Kubelet {
       }
       PodState s = pods.computeIfAbsent(name, n -> fresh(p, now));
       String image = p.getSpec().getContainers().get(0).getImage();
-      ImageBehaviour b = images.getOrDefault(image, ImageBehaviour.healthy());
-      advance(p, s, b, now);
+      ImageBehaviour b = behaviour(s, image);
+      advance(p, s, b, now, image);
+      b = behaviour(s, image);
       PodStatus status = render(p, s, b, image, now);
       if (!Objects.equals(Serialization.asJson(status), Serialization.asJson(p.getStatus()))) {
         p.setStatus(status);
@@ -107,7 +152,7 @@ public final class Kubelet {
     return s;
   }
 
-  private void advance(Pod p, PodState s, ImageBehaviour b, Instant now) {
+  private void advance(Pod p, PodState s, ImageBehaviour b, Instant now, String image) {
     // Loop so a long step passes through several stages, each at its own simulated instant.
     for (int guard = 0; guard < 50; guard++) {
       Instant at;
@@ -126,6 +171,8 @@ public final class Kubelet {
             s.stageSince = at;
           } else {
             s.pulled = true;
+            s.digest = resolve(image);
+            b = behaviour(s, image);
             start(s, at);
           }
         }
@@ -257,7 +304,8 @@ public final class Kubelet {
             .withRestartCount(s.restarts)
             .withState(state.build());
     if (s.pulled) {
-      cs.withImageID(image.replaceAll(":[^:/@]+$", "") + "@sha256:" + digest(image));
+      // As containerd reports it: the repository and the digest of what was pulled.
+      cs.withImageID(repository(image) + "@" + s.digest);
     }
     if (s.lastTermination != null) {
       cs.withNewLastState()
@@ -290,8 +338,12 @@ public final class Kubelet {
         .build();
   }
 
-  private static String digest(String image) {
-    return Applier.sha256(image);
+  private static String repository(String image) {
+    int at = image.indexOf('@');
+    String ref = at >= 0 ? image.substring(0, at) : image;
+    int slash = ref.lastIndexOf('/');
+    int colon = ref.lastIndexOf(':');
+    return colon > slash ? ref.substring(0, colon) : ref;
   }
 
   static String ts(Instant i) {

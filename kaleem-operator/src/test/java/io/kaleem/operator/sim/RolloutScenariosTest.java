@@ -23,6 +23,10 @@ class RolloutScenariosTest {
   static final String V2 = "ghcr.io/kaleem/api:2.0.0";
   static final String V3 = "ghcr.io/kaleem/api:2.0.1";
 
+  /** {@code rollingBack: true} in a status patch, as a JSON merge patch or a JSON patch. */
+  static final java.util.regex.Pattern ROLLING_BACK =
+      java.util.regex.Pattern.compile("rollingBack\"(,\"value\")?:true");
+
   SimCluster sim;
 
   @BeforeEach
@@ -46,6 +50,36 @@ class RolloutScenariosTest {
     return sim.runUntil(name, t -> t.getStatus().lastGoodRevision != null, s(300))
         .getStatus()
         .lastGoodRevision;
+  }
+
+  /**
+   * Onboards {@code name}, rolls {@link #V2} out running as {@code v2}, and checks that it becomes
+   * the last good revision with no rollback on the way.
+   */
+  void promotedWithoutRollback(String name, ImageBehaviour v2) {
+    String good = goodFirstRevision(name, SimCluster.spec(name));
+    sim.kubelet.image(V2, v2);
+    sim.editSpec(name, x -> x.api.image = V2);
+    KaleemTenant t =
+        sim.runUntil(
+            name,
+            x ->
+                !good.equals(x.getStatus().lastGoodRevision)
+                    || !x.getStatus().rollbackHistory.isEmpty(),
+            s(600));
+    assertThat(t.getStatus().rollbackHistory).isEmpty();
+    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision(name + "-api"));
+  }
+
+  /** Runs until {@code name} has rolled back to {@code good} and the rollback is complete. */
+  KaleemTenant rolledBackTo(String name, String good) {
+    return sim.runUntil(
+        name,
+        t ->
+            phase(t, Phase.RolledBack)
+                && !Boolean.TRUE.equals(t.getStatus().rollingBack)
+                && good.equals(sim.runningRevision(name + "-api")),
+        s(600));
   }
 
   static boolean phase(KaleemTenant t, Phase p) {
@@ -142,35 +176,13 @@ class RolloutScenariosTest {
    */
   @Test
   void slowButHealthyStartIsPromoted() {
-    String good = goodFirstRevision("slow", SimCluster.spec("slow"));
-    sim.kubelet.image(V2, ImageBehaviour.slowStart(90));
-    sim.editSpec("slow", x -> x.api.image = V2);
-    KaleemTenant t =
-        sim.runUntil(
-            "slow",
-            x ->
-                !good.equals(x.getStatus().lastGoodRevision)
-                    || !x.getStatus().rollbackHistory.isEmpty(),
-            s(600));
-    assertThat(t.getStatus().rollbackHistory).isEmpty();
-    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision("slow-api"));
+    promotedWithoutRollback("slow", ImageBehaviour.slowStart(90));
   }
 
   /** Before: ErrImagePull rolled back on first sight; the kubelet retries and this one recovers. */
   @Test
   void transientImagePullErrorRecovers() {
-    String good = goodFirstRevision("pull", SimCluster.spec("pull"));
-    sim.kubelet.image(V2, ImageBehaviour.pullFailsThenWorks(2));
-    sim.editSpec("pull", x -> x.api.image = V2);
-    KaleemTenant t =
-        sim.runUntil(
-            "pull",
-            x ->
-                !good.equals(x.getStatus().lastGoodRevision)
-                    || !x.getStatus().rollbackHistory.isEmpty(),
-            s(600));
-    assertThat(t.getStatus().rollbackHistory).isEmpty();
-    assertThat(t.getStatus().lastGoodRevision).isEqualTo(sim.runningRevision("pull-api"));
+    promotedWithoutRollback("pull", ImageBehaviour.pullFailsThenWorks(2));
   }
 
   /**
@@ -213,21 +225,27 @@ class RolloutScenariosTest {
   }
 
   /**
-   * Before: a rollback re-rendered the last good spec with today's code and the failed revision was
-   * keyed on the rendered hash; an operator upgrade that renders differently re-deployed the
-   * known-bad spec.
+   * An operator upgrade that renders differently (here: a platform-wide pod annotation, which is
+   * part of every pod template and so of every revision hash). Two tenants: one rolled back from a
+   * known-bad spec, one healthy.
+   *
+   * <p>How a naive operator fails it: one that re-renders the last good spec on rollback (or keys
+   * the failed revision on the rendered hash) sees a "new" revision for the rolled-back tenant and
+   * deploys the known-bad spec again (a write of {@code upg-api}); one that renders every spec with
+   * its current code re-rolls the healthy tenant to a revision nobody asked for (a write of {@code
+   * upg-ok-api}, a new Deployment generation, every pod replaced). Both writes are asserted absent.
+   * The new rendering still reaches a tenant with its next spec change.
    */
   @Test
   void operatorUpgradeThatChangesRenderingDoesNotRedeployAKnownBadRevision() throws Exception {
+    String healthy = goodFirstRevision("upg-ok", SimCluster.spec("upg-ok"));
     String good = goodFirstRevision("upg", SimCluster.spec("upg"));
     sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
     sim.editSpec("upg", x -> x.api.image = V2);
-    KaleemTenant back =
-        sim.runUntil(
-            "upg",
-            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("upg-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("upg", good);
     String bad = back.getStatus().failedRevision;
+    long healthyGeneration = sim.deployment("upg-ok-api").getMetadata().getGeneration();
+    var healthyPods = podNames("upg-ok");
 
     sim.stopOperator();
     sim.startOperator(
@@ -235,12 +253,46 @@ class RolloutScenariosTest {
     int from = sim.deploymentWrites.size();
     sim.runFor(s(300), s(5), null, "upg");
     assertThat(sim.deploymentWrites.subList(from, sim.deploymentWrites.size()))
-        .as("the known-bad spec is not deployed again, whatever it renders to now")
+        .as("neither the known-bad spec nor a re-rendered healthy tenant is deployed")
         .isEmpty();
     assertThat(sim.runningRevision("upg-api")).isEqualTo(good);
     KaleemTenant after = sim.get("upg");
     assertThat(after.getStatus().phase).isEqualTo(Phase.RolledBack);
     assertThat(after.getStatus().failedRevision).isEqualTo(bad);
+    assertThat(sim.runningRevision("upg-ok-api")).isEqualTo(healthy);
+    assertThat(sim.deployment("upg-ok-api").getMetadata().getGeneration())
+        .as("the healthy tenant's Deployment is not rewritten")
+        .isEqualTo(healthyGeneration);
+    assertThat(podNames("upg-ok"))
+        .as("no pod of the healthy tenant replaced")
+        .isEqualTo(healthyPods);
+    assertThat(sim.get("upg-ok").getStatus().phase).isEqualTo(Phase.Ready);
+
+    // The tenant's next spec change is rendered by the new operator.
+    sim.editSpec("upg-ok", x -> x.api.replicas = 3);
+    KaleemTenant changed =
+        sim.runUntil(
+            "upg-ok",
+            t ->
+                t.getStatus().lastGoodRevision != null
+                    && !healthy.equals(t.getStatus().lastGoodRevision),
+            s(300));
+    assertThat(sim.deployment("upg-ok-api").getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("platform.kaleem.io/mesh", "v2");
+    assertThat(changed.getStatus().rollbackHistory).isEmpty();
+  }
+
+  java.util.Set<String> podNames(String tenant) {
+    return sim
+        .client
+        .pods()
+        .inNamespace(SimCluster.NS)
+        .withLabel("kaleem.io/tenant", tenant)
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> p.getMetadata().getName())
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
   }
 
   /**
@@ -262,29 +314,163 @@ class RolloutScenariosTest {
         sim.runUntil("crash", t -> !good.equals(t.getStatus().currentRevision), s(60));
     String bad = rolling.getStatus().currentRevision;
     sim.runUntil("crash", t -> bad.equals(sim.runningRevision("crash-api")), s(30));
-    sim.runFor(s(55), s(1), null, "crash");
-    // From now on the operator dies right after its first write of the rollback, whichever it is.
+    assertThat(sim.get("crash").getStatus().rollingBack)
+        .as("still judging the bad revision")
+        .isNull();
+    // From now on the operator dies right after its first write of the rollback, whichever it is:
+    // the status patch that records the decision, or a Deployment write (the bad revision is
+    // written already, so the operator's next Deployment write can only be the rollback's).
     sim.crashAfter(
-        r ->
-            ("PUT".equals(r.getMethod()) && r.getPath().contains("/deployments/"))
-                || ("PATCH".equals(r.getMethod()) && r.getPath().contains("/kaleemtenants/")));
-    for (int i = 0; i < 60 && !sim.crashed(); i++) {
+        (r, body) ->
+            (!"GET".equals(r.getMethod()) && r.getPath().contains("/deployments/"))
+                || ("PATCH".equals(r.getMethod())
+                    && r.getPath().contains("/kaleemtenants/")
+                    && ROLLING_BACK.matcher(body.replaceAll("\\s", "")).find()));
+    for (int i = 0; i < 120 && !sim.crashed(); i++) {
       sim.step(s(1));
     }
     assertThat(sim.crashed()).isTrue();
     sim.stopOperator();
+    // What the crash left: the decision persisted (status names the rollback), nothing acted on.
+    KaleemTenant left = sim.get("crash");
+    assertThat(left.getStatus().rollingBack).as("the decision was persisted first").isTrue();
+    assertThat(left.getStatus().currentRevision).isEqualTo(good);
+    assertThat(left.getStatus().rollbackHistory).hasSize(1);
+    assertThat(sim.runningRevision("crash-api")).as("not acted on yet").isEqualTo(bad);
     int from = sim.deploymentWrites.size();
     sim.startOperator();
     KaleemTenant after =
         sim.runUntil(
             "crash",
-            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("crash-api")),
+            t ->
+                phase(t, Phase.RolledBack)
+                    && !Boolean.TRUE.equals(t.getStatus().rollingBack)
+                    && good.equals(sim.runningRevision("crash-api")),
             s(300));
+    sim.runFor(s(60), s(5), null, "crash");
     assertThat(sim.deploymentWrites.subList(from, sim.deploymentWrites.size()))
-        .as("the restarted operator never deploys the bad revision again")
-        .doesNotContain("crash-api=" + bad);
+        .as("the restarted operator completes the rollback once: one flip, never back to bad")
+        .containsExactly("crash-api=" + good);
     assertThat(after.getStatus().rollbackHistory).hasSize(1);
     assertThat(after.getStatus().failedRevision).isEqualTo(bad);
+  }
+
+  /**
+   * The last good snapshot pins images to the digests the kubelet reported ({@code
+   * status.containerStatuses[].imageID}). After the good revision ran, its tag is re-pointed at new
+   * content that crash-loops (a re-push of {@code 1.0.0}). A rollback that deployed the tag (a spec
+   * re-rendered, or a template stored with tags) would pull the new content, fail, and end Failed;
+   * the pinned rollback runs the recorded bytes and ends RolledBack.
+   */
+  @Test
+  void rollbackDeploysTheRecordedDigestNotTheTagResolvedAgain() {
+    String good = goodFirstRevision("dig", SimCluster.spec("dig"));
+    String recorded = sim.kubelet.digestOf(V1);
+    String pinned = "ghcr.io/kaleem/api@" + recorded;
+    var snapshot =
+        sim.client
+            .apps()
+            .controllerRevisions()
+            .inNamespace(SimCluster.NS)
+            .withName(sim.get("dig").getStatus().lastGoodSnapshot)
+            .get();
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(snapshot.getData()))
+        .as("the snapshot holds the rendered template with the digest that ran")
+        .contains("\"image\":\"" + pinned + "\"");
+    sim.runFor(s(20), s(5), null, "dig");
+    assertThat(image("dig-api"))
+        .as("promotion does not re-roll the running pods onto the pinned template")
+        .isEqualTo(V1);
+
+    String repushed = sim.kubelet.repoint(V1, ImageBehaviour.crashLoop(3));
+    assertThat(repushed).isNotEqualTo(recorded);
+    sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
+    sim.editSpec("dig", x -> x.api.image = V2);
+    KaleemTenant back = rolledBackTo("dig", good);
+    assertThat(back.getStatus().failedRollbackRevision).isNull();
+    assertThat(image("dig-api")).isEqualTo(pinned);
+    sim.runFor(
+        s(120), s(5), t -> assertThat(t.getStatus().phase).isEqualTo(Phase.RolledBack), "dig");
+    assertThat(
+            sim.client
+                .pods()
+                .inNamespace(SimCluster.NS)
+                .withLabel("kaleem.io/tenant", "dig")
+                .list()
+                .getItems())
+        .isNotEmpty()
+        .allSatisfy(
+            p ->
+                assertThat(p.getStatus().getContainerStatuses().get(0).getImageID())
+                    .isEqualTo(pinned));
+  }
+
+  String image(String deployment) {
+    return sim.deployment(deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
+  }
+
+  /**
+   * Readiness that flaps for less than the allowance ({@code failureThreshold × periodSeconds}, 30
+   * s) is not a failure: ready 30 s, not ready 10 s, over and over. A naive operator that rolls
+   * back on one not-ready sample of a once-ready pod (or on one bad sample at all) rolls this back.
+   */
+  @Test
+  void readinessFlapsShorterThanTheAllowanceAreNotAFailure() {
+    promotedWithoutRollback("flap", ImageBehaviour.flapping(40, 10));
+  }
+
+  /**
+   * Readiness lost for longer than the allowance after the pods were ready (ready 30 s, then not
+   * ready 60 s) fails the revision, counted from the flip. An operator that only watches restarts
+   * and the progress deadline, or that promotes on the first complete observation, keeps it.
+   */
+  @Test
+  void readinessLostForLongerThanTheAllowanceRollsBack() {
+    String good = goodFirstRevision("lapse", SimCluster.spec("lapse"));
+    sim.kubelet.image(V2, ImageBehaviour.flapping(90, 60));
+    sim.editSpec(
+        "lapse",
+        x -> {
+          x.api.image = V2;
+          x.rollout.stabilizationSeconds = 120;
+        });
+    KaleemTenant back = rolledBackTo("lapse", good);
+    assertThat(back.getStatus().lastGoodRevision).isEqualTo(good);
+    assertThat(back.getStatus().rollbackHistory)
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason).contains("failed readiness"));
+  }
+
+  /**
+   * A revision OOM-killed 20 s after every start (exit 137, {@code OOMKilled}) is ready between
+   * kills and so is briefly complete; restarts since the rollout began reach the failure threshold
+   * (3) before the stabilisation window ends, and the rollback names the OOM kills. A naive
+   * operator that judges readiness alone, or promotes on the first complete observation, keeps it.
+   */
+  @Test
+  void oomKilledRestartsRollBack() {
+    String good = goodFirstRevision("oom", SimCluster.spec("oom"));
+    sim.kubelet.image(V2, ImageBehaviour.oomAfter(20));
+    sim.editSpec(
+        "oom",
+        x -> {
+          x.api.image = V2;
+          x.rollout.stabilizationSeconds = 120;
+        });
+    KaleemTenant back = rolledBackTo("oom", good);
+    assertThat(back.getStatus().rollbackHistory)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason).contains("restarted 3 times since the rollout began");
+              assertThat(r.reason).contains("OOMKilled");
+            });
   }
 
   /** The controls: a paused tenant is not rolled out; a retry tries a failed spec again. */
@@ -293,11 +479,7 @@ class RolloutScenariosTest {
     String good = goodFirstRevision("ctl", SimCluster.spec("ctl"));
     sim.kubelet.image(V2, ImageBehaviour.crashLoop(3));
     sim.editSpec("ctl", x -> x.api.image = V2);
-    KaleemTenant back =
-        sim.runUntil(
-            "ctl",
-            t -> phase(t, Phase.RolledBack) && good.equals(sim.runningRevision("ctl-api")),
-            s(600));
+    KaleemTenant back = rolledBackTo("ctl", good);
     String bad = back.getStatus().failedRevision;
 
     // The crash was outside the image (a dependency, since fixed): try the same spec again.

@@ -1,14 +1,11 @@
 package io.kaleem.operator.sim;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock only the test moves; the operator and every simulated controller read it. */
-public final class SimClock extends Clock {
+public final class SimClock extends UtcClock {
 
   private final AtomicReference<Instant> now;
 
@@ -25,13 +22,40 @@ public final class SimClock extends Clock {
     return now.get();
   }
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
+  /**
+   * A view of this clock for the operator that counts its reads. The operator reads its clock once,
+   * first thing in every reconcile, so a read after a simulated step marks a reconcile that began
+   * after it: the simulation waits for that reconcile instead of for wall time.
+   */
+  public Counting counting() {
+    return new Counting(this);
   }
 
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
+  /** See {@link #counting()}. */
+  public static final class Counting extends UtcClock {
+    private final SimClock sim;
+    private final java.util.concurrent.atomic.AtomicLong reads =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastReadNanos = System.nanoTime();
+
+    private Counting(SimClock sim) {
+      this.sim = sim;
+    }
+
+    public long reads() {
+      return reads.get();
+    }
+
+    /** Wall time ({@link System#nanoTime()}) of the last read. */
+    public long lastReadNanos() {
+      return lastReadNanos;
+    }
+
+    @Override
+    public Instant instant() {
+      lastReadNanos = System.nanoTime();
+      reads.incrementAndGet();
+      return sim.instant();
+    }
   }
 }

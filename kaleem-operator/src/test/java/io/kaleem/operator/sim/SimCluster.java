@@ -49,6 +49,18 @@ import java.util.function.Predicate;
 public final class SimCluster implements AutoCloseable {
 
   public static final String NS = "sim";
+
+  /**
+   * The mock server logs every request at INFO through java.util.logging (two console lines per
+   * request, thousands per scenario); held here so the level sticks (JUL keeps loggers weakly).
+   */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private static final String OPERATOR_AGENT = "kaleem-operator-under-test";
 
   public final KubernetesMockServer server;
@@ -63,6 +75,16 @@ public final class SimCluster implements AutoCloseable {
   private final List<Traffic> traffic = new ArrayList<>();
   private KubernetesClient operatorClient;
   private KaleemOperator operator;
+  private SimClock.Counting operatorClock;
+
+  /**
+   * Whether an operator silent for {@link #IDLE_NANOS} can be taken as idle: only when it polls a
+   * rollout in progress faster than that. Its requeue delays are wall time; one that polls every 5
+   * s (the default) is silent between polls while a rollout still waits on the clock, so each step
+   * then waits for it up to 300 ms, as the simulation always did.
+   */
+  private boolean idleWhenSilent;
+
   private OperatorOptions options = OperatorOptions.defaults();
 
   /** Template revisions each Deployment took, in order ("name=revision"). */
@@ -139,8 +161,16 @@ public final class SimCluster implements AutoCloseable {
   }
 
   public void startOperator(OperatorOptions o, OperatorSettings settings) throws IOException {
-    this.options = o.withClock(clock);
-    Config c = new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build();
+    operatorClock = clock.counting();
+    idleWhenSilent = settings.rolloutPoll().toNanos() * 2 < IDLE_NANOS;
+    this.options = o.withClock(operatorClock);
+    // No client-side retry of 5xx: the only 5xx here is the simulated crash, after which a real
+    // process sends nothing more; retrying it would only hold the shutdown (10 s per reconcile).
+    Config c =
+        new ConfigBuilder(client.getConfiguration())
+            .withUserAgent(OPERATOR_AGENT)
+            .withRequestRetryBackoffLimit(0)
+            .build();
     operatorClient = new KubernetesClientBuilder().withConfig(c).build();
     operator = new KaleemOperator(operatorClient, settings, options, false);
     operator.start();
@@ -160,10 +190,10 @@ public final class SimCluster implements AutoCloseable {
   }
 
   /**
-   * The operator "crashes" right after the first request matching {@code when} is served: every
-   * later request from it fails as if the process were gone.
+   * The operator "crashes" right after the first request matching {@code when} (the request and its
+   * body) is served: every later request from it fails as if the process were gone.
    */
-  public void crashAfter(Predicate<RecordedRequest> when) {
+  public void crashAfter(java.util.function.BiPredicate<RecordedRequest, String> when) {
     dispatcher.crashAfter = when;
   }
 
@@ -268,9 +298,15 @@ public final class SimCluster implements AutoCloseable {
         : d.getSpec().getTemplate().getMetadata().getLabels().get("kaleem.io/revision");
   }
 
-  /** One simulated step of {@code d}: clock, controllers, traffic, then at least one reconcile. */
-  public void step(Duration d) {
-    long before = reconciles();
+  /**
+   * One simulated step of {@code d}: clock, controllers, traffic, then at least one reconcile.
+   * Returns whether anything was written meanwhile (by the cluster, the test or the operator;
+   * Events aside): a step that wrote nothing changed nothing anyone could react to.
+   */
+  public boolean step(Duration d) {
+    long anyWrites = dispatcher.writes.get();
+    long writes = dispatcher.simWrites.get();
+    long started = System.nanoTime();
     clock.advance(d);
     Instant now = clock.instant();
     autoscaler.step();
@@ -280,13 +316,37 @@ public final class SimCluster implements AutoCloseable {
     for (Traffic t : traffic) {
       t.send(10);
     }
-    awaitReconcile(before);
+    stats.clusterNanos += System.nanoTime() - started;
+    awaitReconcile(dispatcher.simWrites.get() != writes);
+    return dispatcher.writes.get() != anyWrites;
+  }
+
+  /** The longest step {@link #runUntil} and {@link #runFor} take while nothing happens. */
+  static final Duration QUIET_STEP = Duration.ofSeconds(8);
+
+  /**
+   * The step after one of {@code current}: back to {@code base} after a step that wrote something,
+   * doubled (up to {@link #QUIET_STEP}, never below {@code base}) after a quiet one. Every change
+   * of the cluster is a write, and the kubelet and the deployment controller place each transition
+   * at its own simulated instant inside a long step (a pull that ends 3 s into an 8 s step starts
+   * the container at that instant), so a quiet stretch is crossed in a few steps without moving any
+   * transition; the operator then sees the next change at most one step late, as it would after a
+   * slow watch.
+   */
+  static Duration nextStep(Duration current, Duration base, boolean changed) {
+    if (changed) {
+      return base;
+    }
+    Duration doubled = current.multipliedBy(2);
+    Duration cap = base.compareTo(QUIET_STEP) > 0 ? base : QUIET_STEP;
+    return doubled.compareTo(cap) > 0 ? cap : doubled;
   }
 
   /** Steps until the tenant matches or {@code atMost} simulated time has passed. */
   public KaleemTenant runUntil(
       String tenant, Predicate<KaleemTenant> until, Duration atMost, Duration step) {
     Instant end = clock.instant().plus(atMost);
+    Duration current = step;
     while (true) {
       KaleemTenant t = get(tenant);
       if (t != null && t.getStatus() != null && until.test(t)) {
@@ -316,7 +376,7 @@ public final class SimCluster implements AutoCloseable {
                     ? null
                     : io.fabric8.kubernetes.client.utils.Serialization.asYaml(t.getStatus())));
       }
-      step(step);
+      current = nextStep(current, step, step(current));
     }
   }
 
@@ -328,8 +388,11 @@ public final class SimCluster implements AutoCloseable {
   public void runFor(
       Duration total, Duration step, Consumer<KaleemTenant> invariant, String tenant) {
     Instant end = clock.instant().plus(total);
+    Duration current = step;
     while (clock.instant().isBefore(end)) {
-      step(step);
+      Duration left = Duration.between(clock.instant(), end);
+      boolean changed = step(current.compareTo(left) > 0 ? left : current);
+      current = nextStep(current, step, changed);
       if (invariant != null) {
         invariant.accept(get(tenant));
       }
@@ -345,23 +408,78 @@ public final class SimCluster implements AutoCloseable {
   }
 
   /**
-   * Waits (wall time) for the operator to finish a reconcile that began after the step: two more
-   * completions, or 300 ms when nothing is in progress (an idle tenant is not polled).
+   * Waits until the operator has finished a reconcile that began after the step (it read the clock
+   * after every write of the step) and has nothing else in flight; the operator reads its clock
+   * once per reconcile, so reads minus completed reconciles is the number in flight. An operator
+   * that is idle (nothing in flight, no reconcile for {@link #IDLE_NANOS}) and was given nothing
+   * new by the step (no write by the simulated cluster) has no reason to reconcile: the step
+   * returns at once. Bounded by 300 ms of wall time, for a write the operator does not watch.
    */
-  private void awaitReconcile(long before) {
-    long until = System.nanoTime() + 300_000_000L;
-    while (operator != null
-        && !dispatcher.cutOff
-        && reconciles() < before + 2
-        && System.nanoTime() < until) {
+  private void awaitReconcile(boolean clusterChanged) {
+    if (operator == null) {
+      return;
+    }
+    long readsBefore = operatorClock.reads();
+    long start = System.nanoTime();
+    stats.steps++;
+    try {
+      awaitReconcile(clusterChanged, readsBefore, start);
+    } finally {
+      stats.waitNanos += System.nanoTime() - start;
+    }
+  }
+
+  /** Steps taken and wall time spent waiting for the operator, for the test's log. */
+  static final class Stats {
+    long steps;
+    long waitNanos;
+    long clusterNanos;
+    long timeouts;
+
+    @Override
+    public String toString() {
+      return steps
+          + " steps, "
+          + waitNanos / 1_000_000
+          + " ms waiting for the operator, "
+          + clusterNanos / 1_000_000
+          + " ms in the simulated controllers, "
+          + timeouts
+          + " waits cut at 300 ms";
+    }
+  }
+
+  final Stats stats = new Stats();
+
+  private void awaitReconcile(boolean clusterChanged, long readsBefore, long start) {
+    while (!dispatcher.cutOff) {
+      if (System.nanoTime() - start >= 300_000_000L) {
+        stats.timeouts++;
+        return;
+      }
+      long reads = operatorClock.reads();
+      long done = reconciles();
+      if (done >= reads) {
+        if (reads > readsBefore) {
+          return;
+        }
+        if (idleWhenSilent
+            && !clusterChanged
+            && System.nanoTime() - operatorClock.lastReadNanos() > IDLE_NANOS) {
+          return;
+        }
+      }
       try {
-        Thread.sleep(2);
+        Thread.sleep(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
     }
   }
+
+  /** Longer than the rollout poll (20 ms): an operator silent this long is not polling. */
+  private static final long IDLE_NANOS = 100_000_000L;
 
   static Path crdFile() {
     for (String dir : new String[] {"../crds", "crds"}) {
@@ -375,6 +493,7 @@ public final class SimCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    System.err.println("SimCluster: " + stats + ", simulated " + clock.instant());
     for (Traffic t : traffic) {
       t.close();
     }
@@ -393,8 +512,16 @@ public final class SimCluster implements AutoCloseable {
    * SelfSubjectRulesReview, and can cut the operator off after a given request.
    */
   private final class FaultyDispatcher extends KubernetesCrudDispatcher {
-    volatile Predicate<RecordedRequest> crashAfter;
+    volatile java.util.function.BiPredicate<RecordedRequest, String> crashAfter;
     volatile boolean cutOff;
+
+    /** Writes by the simulated cluster and the test (anything but the operator). */
+    final java.util.concurrent.atomic.AtomicLong simWrites =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    /** Writes by anyone, Events aside. */
+    final java.util.concurrent.atomic.AtomicLong writes =
+        new java.util.concurrent.atomic.AtomicLong();
 
     FaultyDispatcher() {
       super(List.of());
@@ -403,6 +530,12 @@ public final class SimCluster implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       boolean fromOperator = OPERATOR_AGENT.equals(request.getHeader("User-Agent"));
+      if (!"GET".equals(request.getMethod()) && !request.getPath().contains("/events")) {
+        writes.incrementAndGet();
+        if (!fromOperator) {
+          simWrites.incrementAndGet();
+        }
+      }
       if (fromOperator && cutOff) {
         return new MockResponse().setResponseCode(503).setBody("{}");
       }
@@ -414,9 +547,14 @@ public final class SimCluster implements AutoCloseable {
                 "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
                     + "\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":[]}}");
       }
+      // The CRUD dispatcher consumes the body (Buffer reads are destructive): keep a copy first.
+      String body =
+          request.getBody() == null
+              ? ""
+              : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
       MockResponse r = super.dispatch(request);
-      Predicate<RecordedRequest> crash = crashAfter;
-      if (fromOperator && crash != null && crash.test(request)) {
+      var crash = crashAfter;
+      if (fromOperator && crash != null && crash.test(request, body)) {
         cutOff = true;
       }
       return r;
