@@ -698,7 +698,8 @@ public class TenantReconciler
                     : spec.database.unmanagedIndexes,
                 n(c.created),
                 n(c.rebuilt),
-                n(c.dropped)));
+                n(c.dropped),
+                n(c.managed) > 0));
     KaleemTenantStatus.IndexCounts counts = new KaleemTenantStatus.IndexCounts();
     counts.created = r.created();
     counts.rebuilt = r.rebuilt();

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>errors are per index</b>: one refused index does not make the database "unreachable";
  *   <li><b>ownership</b>: the database holds a marker with the tenant's UID ({@value
  *       #MARKER_COLLECTION}); nothing is dropped (index or database) unless it names this tenant;
- *   <li><b>load</b>: jobs start after a random delay and run at most {@value #PER_HOST} at a time
- *       per MongoDB host; Mongo clients idle for {@link #CLIENT_IDLE} are closed.
+ *   <li><b>load</b>: jobs of tenants synced before start after a random delay and run at most
+ *       {@value #PER_HOST} at a time per MongoDB host; Mongo clients idle for {@link #CLIENT_IDLE}
+ *       are closed.
  * </ul>
  */
 public class IndexSyncService implements AutoCloseable {
@@ -75,7 +76,8 @@ public class IndexSyncService implements AutoCloseable {
       UnmanagedIndexPolicy policy,
       int baseCreated,
       int baseRebuilt,
-      int baseDropped) {
+      int baseDropped,
+      boolean spread) {
 
     String fingerprint() {
       return uri.hashCode()
@@ -367,9 +369,13 @@ public class IndexSyncService implements AutoCloseable {
     java.util.concurrent.CompletableFuture<Outcome> job =
         new java.util.concurrent.CompletableFuture<>();
     s.running = job;
+    // A tenant whose indexes were synced before (its status says so) waits a random delay: after a
+    // restart that is the whole fleet. A new tenant's first sync starts at once.
     long jitter =
-        java.util.concurrent.ThreadLocalRandom.current()
-            .nextLong(Math.max(1, Math.min(resync.toMillis() / 10, 10_000)));
+        r.spread()
+            ? java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(Math.max(1, Math.min(resync.toMillis() / 10, 10_000)))
+            : 0;
     ExecutorService pool = hostPool(r.uri());
     timer.schedule(
         () ->
