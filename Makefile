@@ -67,8 +67,8 @@ helm-sync: ## copy the generated CRD and observability's dashboards into helm/ka
 	$(MVN) -q -pl helm -am test -Dtest='SchemaTest#tenantSpecSchemaIsTheCrdsSchema' \
 	  -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true -Dkaleem.helm.writeSchema=true
 
-alerts: ## regenerate observability/alerts/api-alerts.yml from crds' AlertRules
-	$(MVN) -q -pl crds test -Dtest=AlertRulesFileTest -Dkaleem.alerts.write=true -Djacoco.skip=true
+alerts: ## regenerate observability/alerts/{api,operator}-alerts.yml from crds' AlertRules and OperatorAlertRules
+	$(MVN) -q -pl crds test -Dtest='AlertRulesFileTest,OperatorAlertRulesFileTest' -Dkaleem.alerts.write=true -Djacoco.skip=true
 
 observability-up: ## Prometheus on :9090 scraping `make run` (and Grafana/Loki when installed): docs/OBSERVABILITY.md
 	bash scripts/observability-up.sh

@@ -101,8 +101,10 @@ class OperatorDeploymentTest {
       assertThat(p.getHttpGet().getPort().getStrVal()).isEqualTo("health");
     }
     AtomicBoolean started = new AtomicBoolean(false);
+    AtomicBoolean live = new AtomicBoolean(true);
     try (HealthServer server =
-        new HealthServer(0, started::get, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        new HealthServer(
+            0, live::get, started::get, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       HttpClient http = HttpClient.newHttpClient();
       // Before the operator has started: alive (no restart loop), not ready (no traffic).
       assertThat(get(http, server, c.getStartupProbe())).isEqualTo(200);
@@ -110,6 +112,9 @@ class OperatorDeploymentTest {
       assertThat(get(http, server, c.getReadinessProbe())).isEqualTo(503);
       started.set(true);
       assertThat(get(http, server, c.getReadinessProbe())).isEqualTo(200);
+      // Informers unhealthy past the grace (Liveness): the kubelet restarts the operator.
+      live.set(false);
+      assertThat(get(http, server, c.getLivenessProbe())).isEqualTo(503);
     }
   }
 

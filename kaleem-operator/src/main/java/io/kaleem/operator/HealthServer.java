@@ -10,15 +10,28 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
-/** {@code /healthz} (process alive), {@code /readyz} (operator started), {@code /metrics}. */
+/**
+ * {@code /healthz} (alive: see {@link Liveness}), {@code /readyz} (operator started, event sources
+ * healthy), {@code /metrics}.
+ */
 public class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
 
-  public HealthServer(int port, BooleanSupplier ready, PrometheusMeterRegistry registry)
+  public HealthServer(
+      int port, BooleanSupplier live, BooleanSupplier ready, PrometheusMeterRegistry registry)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/healthz", ex -> send(ex, 200, "ok\n", "text/plain"));
+    server.createContext(
+        "/healthz",
+        ex -> {
+          boolean ok = live.getAsBoolean();
+          send(
+              ex,
+              ok ? 200 : 503,
+              ok ? "ok\n" : "event sources unhealthy past the grace period\n",
+              "text/plain");
+        });
     server.createContext(
         "/readyz",
         ex -> {

@@ -11,6 +11,7 @@ import io.kaleem.operator.indexes.IndexSyncService;
 import io.kaleem.operator.rollout.AnalysisRunner;
 import io.kaleem.operator.rollout.PrometheusAnalysis;
 import io.kaleem.operator.rollout.RolloutControls;
+import io.kaleem.operator.spec.IndexSpecs;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -33,11 +34,13 @@ public final class KaleemOperator implements AutoCloseable {
   private final Operator operator;
   private final IndexSyncService indexes;
   private final HealthServer health;
+  private final Liveness liveness;
   private final PrometheusMeterRegistry registry;
   private final TenantReconciler reconciler;
   private final AnalysisRunner analyses;
 
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean leading = new AtomicBoolean();
   private final boolean exitOnLostLease;
 
   /** An embedded operator (tests, benchmarks): losing the Lease is only logged. */
@@ -61,7 +64,6 @@ public final class KaleemOperator implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     this.indexes =
         new IndexSyncService(
-            4,
             settings.indexResync(),
             settings.mongoTimeout(),
             settings.backoffBase(),
@@ -88,13 +90,29 @@ public final class KaleemOperator implements AutoCloseable {
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         null,
                         new LeaderCallbacks(
-                            () -> log.info("leading: reconciling tenants"),
+                            () -> {
+                              leading.set(true);
+                              log.info("leading: reconciling tenants");
+                            },
                             this::lostLease,
                             leader -> log.info("leader is {}", leader)),
                         false));
               }
             });
     this.analyses = new AnalysisRunner(new PrometheusAnalysis(), 2);
+    var operatorMetrics = new io.kaleem.operator.metrics.OperatorMetrics(registry);
+    indexes.onSyncDuration(operatorMetrics::indexSyncEnded);
+    analyses.onMeasured(kind -> operatorMetrics.measured(kind.name()));
+    io.micrometer.core.instrument.Gauge.builder(
+            io.kaleem.crds.metrics.MetricNames.OPERATOR_UNHEALTHY_EVENT_SOURCES,
+            () ->
+                operator.getRuntimeInfo().isStarted()
+                    ? operator.getRuntimeInfo().unhealthyEventSources().values().stream()
+                        .mapToInt(java.util.Map::size)
+                        .sum()
+                    : 0)
+        .description("Event sources (informers) of the operator that are unhealthy")
+        .register(registry);
     this.reconciler = new TenantReconciler(client, settings, registry, indexes, analyses, options);
     operator.register(
         reconciler,
@@ -112,13 +130,28 @@ public final class KaleemOperator implements AutoCloseable {
           // Control annotations (kaleem.io/paused, retry, skip-analysis) change no generation:
           // let them through, and still ignore our own status patches.
           c.withGenerationAware(false);
-          c.withOnUpdateFilter(RolloutControls::relevantUpdate);
+          c.withOnUpdateFilter(
+              (newer, older) ->
+                  RolloutControls.relevantUpdate(newer, older)
+                      || !java.util.Objects.equals(
+                          IndexSpecs.confirmedRebuilds(newer),
+                          IndexSpecs.confirmedRebuilds(older)));
         });
+    if (settings.leaderElectionNamespace() == null) {
+      leading.set(true);
+    }
+    this.liveness =
+        new Liveness(
+            () -> leading.get() && operator.getRuntimeInfo().isStarted(),
+            () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            java.time.Clock.systemUTC(),
+            Liveness.DEFAULT_GRACE);
     this.health =
         settings.healthPort() < 0
             ? null
             : new HealthServer(
                 settings.healthPort(),
+                liveness::live,
                 () ->
                     operator.getRuntimeInfo().isStarted()
                         && operator.getRuntimeInfo().allEventSourcesAreHealthy(),

@@ -41,8 +41,12 @@ public final class Labels {
     return t.getMetadata().getName() + "-api";
   }
 
-  public static String configName(KaleemTenant t) {
-    return t.getMetadata().getName() + "-config";
+  /**
+   * The tenant configuration of one revision: named after its content, so a revision never edits
+   * the file another revision's pods mount.
+   */
+  public static String configName(KaleemTenant t, String configHash) {
+    return t.getMetadata().getName() + "-config-" + configHash.substring(0, 10);
   }
 
   public static String secretName(KaleemTenant t) {

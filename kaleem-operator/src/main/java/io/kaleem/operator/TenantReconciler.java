@@ -2,8 +2,9 @@ package io.kaleem.operator;
 
 import static java.util.stream.Collectors.joining;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,19 +18,23 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.kaleem.crds.metrics.MetricNames;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
 import io.kaleem.operator.indexes.IndexSyncEvents;
 import io.kaleem.operator.indexes.IndexSyncService;
+import io.kaleem.operator.metrics.OperatorMetrics;
 import io.kaleem.operator.resources.Applier;
 import io.kaleem.operator.resources.Applier.Outcome;
-import io.kaleem.operator.resources.ConfigResources;
 import io.kaleem.operator.resources.MonitoringResources;
-import io.kaleem.operator.resources.WorkloadResources;
 import io.kaleem.operator.rollout.AnalysisEvents;
 import io.kaleem.operator.rollout.AnalysisRunner;
 import io.kaleem.operator.rollout.BlueGreenResources;
@@ -39,12 +44,24 @@ import io.kaleem.operator.rollout.RolloutDecision;
 import io.kaleem.operator.rollout.Snapshot;
 import io.kaleem.operator.rollout.SnapshotStore;
 import io.kaleem.operator.secrets.ApiSecrets;
+import io.kaleem.operator.secrets.ReferencedObjects;
 import io.kaleem.operator.secrets.SecretCheck;
 import io.kaleem.operator.spec.IndexSpecs;
 import io.kaleem.operator.spec.SpecValidator;
 import io.kaleem.operator.status.Conditions;
 import io.kaleem.operator.status.Conditions.Verdict;
 import io.kaleem.operator.status.TenantEvents;
+import io.kaleem.operator.workload.ConfigMapsDependent;
+import io.kaleem.operator.workload.DeploymentDependent;
+import io.kaleem.operator.workload.GeneratedSecretDependent;
+import io.kaleem.operator.workload.HpaDependent;
+import io.kaleem.operator.workload.NameConflictException;
+import io.kaleem.operator.workload.PdbDependent;
+import io.kaleem.operator.workload.PreviewDeploymentDependent;
+import io.kaleem.operator.workload.PreviewServiceDependent;
+import io.kaleem.operator.workload.ServiceDependent;
+import io.kaleem.operator.workload.WorkloadPlan;
+import io.kaleem.operator.workload.WorkloadWrites;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -65,10 +82,58 @@ import org.slf4j.MDC;
  * database indexes in place, and reports one condition per concern. Level-triggered and idempotent:
  * objects are written only when their desired state changed, status only when it changed.
  */
+@Workflow(
+    explicitInvocation = true,
+    handleExceptionsInReconciler = true,
+    dependents = {
+      @Dependent(name = TenantReconciler.CONFIG, type = ConfigMapsDependent.class),
+      @Dependent(name = TenantReconciler.SECRET, type = GeneratedSecretDependent.class),
+      @Dependent(
+          name = TenantReconciler.DEPLOYMENT,
+          type = DeploymentDependent.class,
+          dependsOn = {TenantReconciler.CONFIG, TenantReconciler.SECRET}),
+      @Dependent(
+          name = TenantReconciler.PREVIEW,
+          type = PreviewDeploymentDependent.class,
+          useEventSourceWithName = TenantReconciler.DEPLOYMENT,
+          reconcilePrecondition = PreviewDeploymentDependent.Wanted.class,
+          dependsOn = {TenantReconciler.DEPLOYMENT}),
+      @Dependent(name = TenantReconciler.SERVICE, type = ServiceDependent.class),
+      @Dependent(
+          name = TenantReconciler.PREVIEW_SERVICE,
+          type = PreviewServiceDependent.class,
+          useEventSourceWithName = TenantReconciler.SERVICE,
+          reconcilePrecondition = PreviewServiceDependent.Wanted.class),
+      @Dependent(
+          name = TenantReconciler.HPA,
+          type = HpaDependent.class,
+          reconcilePrecondition = HpaDependent.Autoscaled.class,
+          dependsOn = {TenantReconciler.DEPLOYMENT}),
+      @Dependent(name = TenantReconciler.PDB, type = PdbDependent.class)
+    })
 public class TenantReconciler
     implements Reconciler<KaleemTenant>, Cleaner<KaleemTenant>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TenantReconciler.class);
+
+  static final String CONFIG = "config";
+  static final String SECRET = "generated-secret";
+  static final String DEPLOYMENT = "deployment";
+  static final String PREVIEW = "preview-deployment";
+  static final String SERVICE = "service";
+  static final String PREVIEW_SERVICE = "preview-service";
+  static final String HPA = "hpa";
+  static final String PDB = "pdb";
+
+  /** PrometheusRule and PodMonitor are written again at the latest after this (drift repair). */
+  private static final Duration MONITORING_RECHECK = Duration.ofHours(1);
+
+  private final ReferencedObjects referenced = new ReferencedObjects();
+  private final java.util.concurrent.ConcurrentMap<String, Applied> monitoringApplied =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The hash of what was last written for one monitoring object, and when. */
+  private record Applied(String hash, Instant at) {}
 
   private final KubernetesClient client;
   private final OperatorSettings settings;
@@ -82,6 +147,7 @@ public class TenantReconciler
   private final SnapshotStore snapshots;
   private final MeterRegistry meters;
   private final Timer reconcileTimer;
+  private final OperatorMetrics metrics;
 
   public TenantReconciler(
       KubernetesClient client,
@@ -97,12 +163,13 @@ public class TenantReconciler
     this.events = new TenantEvents(client, meters);
     this.monitoring = new MonitoringResources(client, settings.crdCheckInterval());
     this.indexes = indexes;
-    this.secretCheck = new SecretCheck(client);
+    this.secretCheck = new SecretCheck(referenced);
     this.analyses = analyses;
     this.options = options;
     this.snapshots = new SnapshotStore(client);
+    this.metrics = new OperatorMetrics(meters);
     this.reconcileTimer =
-        Timer.builder("kaleem_operator_tenant_reconcile_seconds")
+        Timer.builder(MetricNames.OPERATOR_RECONCILE_DURATION)
             .description("Time of one KaleemTenant reconcile (index builds run outside it)")
             .publishPercentiles(0.5, 0.95, 0.99)
             .register(meters);
@@ -111,23 +178,17 @@ public class TenantReconciler
   @Override
   public List<EventSource<?, KaleemTenant>> prepareEventSources(
       EventSourceContext<KaleemTenant> context) {
-    // Deployment status changes (availability, progress deadline) drive rollout decisions.
-    var deployments =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Deployment.class, KaleemTenant.class)
-                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
-                .withNamespacesInheritedFromController()
-                .build(),
-            context);
+    // Deployments, Services, ConfigMaps, the generated Secret, HPA and PDB have the workflow's
+    // informers (the dependents'); Deployment status changes reach the rollout decision there.
     // Pod status (a restart, readiness) is a rollout signal: react to it, not to the next poll.
     // Pods are owned by ReplicaSets, not by the tenant: map them through their tenant label.
     var pods =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(
-                    io.fabric8.kubernetes.api.model.Pod.class, KaleemTenant.class)
-                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+            InformerEventSourceConfiguration.from(Pod.class, KaleemTenant.class)
+                // Every pod carrying a tenant label (the pods of our Deployments do).
+                .withLabelSelector(Labels.TENANT)
                 .withSecondaryToPrimaryMapper(
-                    (io.fabric8.kubernetes.api.model.Pod p) ->
+                    (Pod p) ->
                         p.getMetadata().getLabels() == null
                                 || p.getMetadata().getLabels().get(Labels.TENANT) == null
                             ? java.util.Set.of()
@@ -144,8 +205,28 @@ public class TenantReconciler
     // The end of an analysis measurement (they run on their own executor).
     AnalysisEvents analysed = new AnalysisEvents();
     analyses.onMeasurement(analysed::measured);
-    return List.of(deployments, pods, indexSync, analysed);
+    // Snapshots are immutable: read from a cache, fetched only when the cache does not have one
+    // yet.
+    var revisions =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ControllerRevision.class, KaleemTenant.class)
+                .withName(REVISIONS)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withNamespacesInheritedFromController()
+                .build(),
+            context);
+    this.revisionCache = revisions;
+    return List.of(
+        pods,
+        referenced.secretSource(context),
+        referenced.configMapSource(context),
+        revisions,
+        indexSync,
+        analysed);
   }
+
+  private static final String REVISIONS = "snapshots";
+  private volatile InformerEventSource<ControllerRevision, KaleemTenant> revisionCache;
 
   @Override
   public UpdateControl<KaleemTenant> reconcile(KaleemTenant t, Context<KaleemTenant> context) {
@@ -173,7 +254,13 @@ public class TenantReconciler
     Duration next = settings.resync();
 
     // 1. The spec: refused as a whole before anything is touched.
-    List<String> problems = SpecValidator.problems(spec);
+    List<String> problems = new ArrayList<>(SpecValidator.problems(spec));
+    // The CRD's CEL rule refuses such a name at the API server; this says the same where the
+    // rule is not evaluated (an older API server, the mock in tests).
+    String name = t.getMetadata().getName();
+    if (name.length() > KaleemTenant.MAX_NAME_LENGTH || !name.matches(KaleemTenant.NAME_PATTERN)) {
+      problems.add(KaleemTenant.NAME_RULE_MESSAGE);
+    }
     if (!problems.isEmpty()) {
       verdicts.add(Verdict.bad(Conditions.SPEC_VALID, "InvalidSpec", String.join("; ", problems)));
       return finish(t, ctx, before, st, verdicts, Phase.Failed, generation, now, null);
@@ -183,7 +270,7 @@ public class TenantReconciler
     // 2. The database secret: a prerequisite of the workload, checked before any write.
     Optional<String> uri;
     try {
-      uri = mongoUri(t, spec);
+      uri = mongoUri(t, spec, referenced::secret);
     } catch (IllegalStateException e) {
       verdicts.add(Verdict.bad(Conditions.DATABASE_READY, "SecretNotFound", e.getMessage()));
       return finish(
@@ -214,15 +301,8 @@ public class TenantReconciler
     boolean blueGreen =
         spec.rollout != null && spec.rollout.strategy == KaleemTenantSpec.Strategy.BlueGreen;
     String ns = t.getMetadata().getNamespace();
-    Deployment active =
-        client.apps().deployments().inNamespace(ns).withName(Labels.apiName(t)).get();
-    Deployment preview =
-        client
-            .apps()
-            .deployments()
-            .inNamespace(ns)
-            .withName(BlueGreenResources.previewName(t))
-            .get();
+    Deployment active = deployment(ctx, Labels.apiName(t));
+    Deployment preview = deployment(ctx, BlueGreenResources.previewName(t));
     String judged = st.currentRevision;
     boolean judgedOnPreview =
         blueGreen
@@ -238,14 +318,14 @@ public class TenantReconciler
                 RolloutControls.of(t),
                 st,
                 judgedOnPreview ? preview : active,
-                tenantPods(t),
+                tenantPods(ctx),
                 judged == null ? Optional.empty() : analyses.latest(key(t), judged),
                 now,
                 settings.rolloutPoll()));
     st = dec.status();
     Snapshot running = desired;
     if (dec.target() == RolloutDecision.Target.LAST_GOOD) {
-      running = snapshots.load(t, st.lastGoodSnapshot);
+      running = loadSnapshot(t, st.lastGoodSnapshot);
       if (running == null) {
         verdicts.add(
             Verdict.bad(
@@ -261,7 +341,7 @@ public class TenantReconciler
       // The snapshot exists before the status names it.
       st.lastGoodSnapshot =
           snapshots.save(
-              t, running, generation == null ? 0 : generation, pods(t, running.revision()));
+              t, running, generation == null ? 0 : generation, pods(ctx, running.revision()));
     }
     // Persist the decision before acting on it: a crash after this point replays the same
     // decision; a crash before it leaves the cluster as it was.
@@ -293,25 +373,19 @@ public class TenantReconciler
         events.normal(t, n.reason(), n.message());
       }
     }
-    dec.rollback().ifPresent(r -> meters.counter("kaleem_operator_rollbacks_total").increment());
+    dec.rollback().ifPresent(r -> metrics.rolledBack(r.reason));
+    recordRolloutEnd(before, st, dec, now);
 
     // 5. Configuration and workload, unless the decision holds. A Deployment already running the
     // revision keeps its images (Snapshot.keepingImagesOf): no pods replaced by themselves.
     running = running.keepingImagesOf(active);
     if (!dec.hold()) {
-      if (blueGreen) {
-        applyBlueGreen(t, spec, st, running, active, preview);
-      } else {
-        applyWorkload(t, spec, running);
-        if (preview != null
-            && (preview.getSpec().getReplicas() == null || preview.getSpec().getReplicas() > 0)) {
-          // Left from BlueGreen: scaled away, not deleted (the operator never deletes workloads).
-          report(
-              t,
-              "Deployment",
-              BlueGreenResources.previewName(t) + " (scaled to 0)",
-              applier.apply(t, BlueGreenResources.scaledDown(stripped(preview))));
-        }
+      WorkloadPlan plan = plan(t, spec, st, running, active, preview, blueGreen);
+      Optional<Verdict> refused = runWorkflow(t, ctx, plan);
+      if (refused.isPresent()) {
+        verdicts.add(refused.get());
+        return finish(
+            t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
       }
     }
     verdicts.add(
@@ -319,7 +393,7 @@ public class TenantReconciler
             Conditions.CONFIG_READY,
             "Applied",
             "ConfigMap "
-                + Labels.configName(t)
+                + ConfigMapsDependent.mountedBy(running)
                 + " and Secret "
                 + Labels.secretName(t)
                 + " are in place"));
@@ -365,146 +439,155 @@ public class TenantReconciler
     return finish(t, ctx, before, st, verdicts, phase, generation, now, next);
   }
 
-  /** Applies ConfigMap, Secret, Deployment, Service, HPA and PDB for one snapshot. */
-  private Applier.Applied<Deployment> applyWorkload(
-      KaleemTenant t, KaleemTenantSpec spec, Snapshot snapshot) {
-    return applyWorkload(t, spec, snapshot, WorkloadResources.service(t));
-  }
-
-  private Applier.Applied<Deployment> applyWorkload(
-      KaleemTenant t, KaleemTenantSpec spec, Snapshot snapshot, Service service) {
-    report(
-        t,
-        "ConfigMap",
-        Labels.configName(t),
-        applier.apply(t, ConfigResources.configMap(t, snapshot.config())));
-    report(
-        t,
-        "Secret",
-        Labels.secretName(t),
-        applier.createIfAbsent(t, ConfigResources.generatedSecret(t)));
-    WorkloadResources.Template tpl =
-        new WorkloadResources.Template(snapshot.templateCopy(), snapshot.revision());
-    Applier.Applied<Deployment> deployment =
-        applier.applyAndGet(t, WorkloadResources.deployment(t, spec, tpl));
-    report(
-        t,
-        "Deployment",
-        Labels.apiName(t) + " (revision " + tpl.revision() + ")",
-        deployment.outcome());
-    report(t, "Service", Labels.apiName(t), applier.apply(t, service));
-    if (WorkloadResources.autoscaled(spec)) {
-      report(
-          t,
-          "HorizontalPodAutoscaler",
-          Labels.apiName(t),
-          applier.apply(t, WorkloadResources.hpa(t, spec)));
-    } else {
-      report(
-          t,
-          "HorizontalPodAutoscaler",
-          Labels.apiName(t),
-          applier.deleteIfPresent(WorkloadResources.hpaRef(t)));
-    }
-    report(t, "PodDisruptionBudget", Labels.apiName(t), applier.apply(t, WorkloadResources.pdb(t)));
-    return deployment;
-  }
-
   /**
-   * BlueGreen placement. While a candidate is judged, the active Deployment, its ConfigMap and the
-   * tenant Service are left exactly as they are; the candidate runs as the preview. Once the
-   * decision switched traffic (or there is no active revision yet), the active Deployment runs the
-   * active revision and the preview is scaled away only after the active Deployment is complete, so
-   * the Service always has ready pods of the active revision.
+   * What the decision wants running, for the workflow's dependents. BlueGreen: while a candidate is
+   * judged, the active Deployment, its ConfigMap and the tenant Service are left exactly as they
+   * are and the candidate runs as the preview; once traffic switched (or there is no active
+   * revision yet) the active Deployment runs the active revision, and the preview is scaled away
+   * only after the active Deployment is complete, so the Service always has ready pods.
    */
-  private void applyBlueGreen(
+  private WorkloadPlan plan(
       KaleemTenant t,
       KaleemTenantSpec spec,
       KaleemTenantStatus st,
       Snapshot running,
       Deployment active,
-      Deployment preview) {
+      Deployment preview,
+      boolean blueGreen) {
+    boolean previewUp =
+        preview != null
+            && (preview.getSpec().getReplicas() == null || preview.getSpec().getReplicas() > 0);
+    if (!blueGreen) {
+      // Left from BlueGreen: scaled away, not deleted (the operator never deletes workloads).
+      return new WorkloadPlan(spec, running, null, false, null, 0, previewUp);
+    }
     String activeRev = st.activeRevision;
     if (activeRev == null || activeRev.equals(running.revision())) {
-      Applier.Applied<Deployment> d =
-          applyWorkload(t, spec, running, BlueGreenResources.activeService(t, running.revision()));
-      boolean caughtUp = DeploymentView.of(d.object(), running.revision()).complete();
-      if (preview != null
-          && caughtUp
-          && (preview.getSpec().getReplicas() == null || preview.getSpec().getReplicas() > 0)) {
-        report(
-            t,
-            "Deployment",
-            BlueGreenResources.previewName(t) + " (scaled to 0)",
-            applier.apply(t, BlueGreenResources.scaledDown(stripped(preview))));
-      }
-      return;
+      boolean caughtUp = active != null && DeploymentView.of(active, running.revision()).complete();
+      return new WorkloadPlan(
+          spec, running, running.revision(), false, null, 0, previewUp && caughtUp);
     }
-    report(
-        t,
-        "ConfigMap",
-        BlueGreenResources.previewConfigName(t),
-        applier.apply(t, previewConfigMap(t, running.config())));
-    WorkloadResources.Template tpl =
-        new WorkloadResources.Template(
-            BlueGreenResources.previewTemplate(t, running.templateCopy()), running.revision());
     int replicas =
         active != null && active.getSpec().getReplicas() != null
             ? active.getSpec().getReplicas()
             : (spec.api.replicas == null ? 2 : spec.api.replicas);
-    report(
-        t,
-        "Deployment",
-        BlueGreenResources.previewName(t) + " (revision " + running.revision() + ")",
-        applier.apply(
-            t,
-            BlueGreenResources.preview(t, WorkloadResources.deployment(t, spec, tpl), replicas)));
-    report(
-        t,
-        "Service",
-        BlueGreenResources.previewName(t),
-        applier.apply(t, BlueGreenResources.previewService(t, running.revision())));
-  }
-
-  private static io.fabric8.kubernetes.api.model.ConfigMap previewConfigMap(
-      KaleemTenant t, String config) {
-    var cm = ConfigResources.configMap(t, config);
-    cm.getMetadata().setName(BlueGreenResources.previewConfigName(t));
-    return cm;
-  }
-
-  /** The object as desired state: server-managed metadata and status removed. */
-  private static Deployment stripped(Deployment d) {
-    Deployment c = Serialization.clone(d);
-    c.setStatus(null);
-    c.getMetadata().setResourceVersion(null);
-    c.getMetadata().setUid(null);
-    c.getMetadata().setCreationTimestamp(null);
-    c.getMetadata().setGeneration(null);
-    c.getMetadata().setManagedFields(null);
-    if (c.getMetadata().getAnnotations() != null) {
-      c.getMetadata().getAnnotations().remove(Labels.DESIRED_HASH);
+    Snapshot keepActive = null;
+    if (active == null && st.lastGoodSnapshot != null) {
+      // Deleted by hand while a candidate is judged: production comes back as the last good.
+      keepActive = loadSnapshot(t, st.lastGoodSnapshot);
     }
-    return c;
+    return new WorkloadPlan(spec, keepActive, null, active != null, running, replicas, false);
   }
 
-  private List<io.fabric8.kubernetes.api.model.Pod> tenantPods(KaleemTenant t) {
-    return client
-        .pods()
-        .inNamespace(t.getMetadata().getNamespace())
-        .withLabels(java.util.Map.of(Labels.TENANT, t.getMetadata().getName()))
-        .list()
-        .getItems();
+  /**
+   * Runs the workload workflow for {@code plan}; reports each write as an Event. A name taken by an
+   * object we do not own is the tenant's problem (condition, no retry storm); any other error goes
+   * to JOSDK's retry.
+   */
+  private Optional<Verdict> runWorkflow(
+      KaleemTenant t, Context<KaleemTenant> ctx, WorkloadPlan plan) {
+    plan.put(ctx);
+    WorkloadWrites writes = WorkloadWrites.start(ctx);
+    WorkflowReconcileResult result =
+        ctx.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    for (WorkloadWrites.Write w : writes.list()) {
+      meters
+          .counter(MetricNames.OPERATOR_WRITES, "kind", w.kind(), "outcome", w.verb())
+          .increment();
+      events.normal(t, w.verb(), w.verb().toLowerCase() + " " + w.kind() + " " + w.name());
+    }
+    List<String> conflicts = new ArrayList<>();
+    RuntimeException other = null;
+    for (Exception e : result.getErroredDependents().values()) {
+      NameConflictException conflict = find(e, NameConflictException.class);
+      if (conflict != null) {
+        conflicts.add(conflict.getMessage());
+      } else if (other == null) {
+        other = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+      }
+    }
+    if (!conflicts.isEmpty()) {
+      return Optional.of(
+          Verdict.bad(Conditions.CONFIG_READY, NAME_CONFLICT, String.join("; ", conflicts)));
+    }
+    if (other != null) {
+      throw other;
+    }
+    return Optional.empty();
   }
 
-  private List<io.fabric8.kubernetes.api.model.Pod> pods(KaleemTenant t, String revision) {
-    return client
-        .pods()
-        .inNamespace(t.getMetadata().getNamespace())
-        .withLabels(
-            java.util.Map.of(Labels.TENANT, t.getMetadata().getName(), Labels.REVISION, revision))
-        .list()
-        .getItems();
+  static final String NAME_CONFLICT = "NameConflict";
+
+  /**
+   * A rollout's verdict: the revision became last good (promoted) or was rolled back; its duration
+   * counts from the rollout's start as the status recorded it.
+   */
+  private void recordRolloutEnd(
+      KaleemTenantStatus before,
+      KaleemTenantStatus after,
+      RolloutDecision.Decision dec,
+      Instant now) {
+    if (before.rolloutStartedAt == null) {
+      return;
+    }
+    boolean promoted =
+        after.lastGoodRevision != null
+            && !after.lastGoodRevision.equals(before.lastGoodRevision)
+            && after.lastGoodRevision.equals(before.currentRevision);
+    boolean rolledBack = dec.rollback().isPresent();
+    if (!promoted && !rolledBack) {
+      return;
+    }
+    try {
+      Duration d = Duration.between(Instant.parse(before.rolloutStartedAt), now);
+      if (!d.isNegative()) {
+        metrics.rolloutEnded(promoted, d);
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // A hand-edited status: no duration to record.
+    }
+  }
+
+  private static <E extends Throwable> E find(Throwable e, Class<E> type) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
+  }
+
+  private static Deployment deployment(Context<KaleemTenant> ctx, String name) {
+    return ctx.getSecondaryResources(Deployment.class).stream()
+        .filter(d -> name.equals(d.getMetadata().getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static List<Pod> tenantPods(Context<KaleemTenant> ctx) {
+    return List.copyOf(ctx.getSecondaryResources(Pod.class));
+  }
+
+  /** A stored snapshot: from the informer's cache, fetched only when the cache has not seen it. */
+  private Snapshot loadSnapshot(KaleemTenant t, String name) {
+    var cache = revisionCache;
+    if (cache != null) {
+      var cached = cache.get(new ResourceID(name, t.getMetadata().getNamespace()));
+      if (cached.isPresent()) {
+        return SnapshotStore.fromRevision(cached.get());
+      }
+    }
+    return snapshots.load(t, name);
+  }
+
+  /** The tenant's pods of one revision, from the pod informer's cache. */
+  private static List<Pod> pods(Context<KaleemTenant> ctx, String revision) {
+    return tenantPods(ctx).stream()
+        .filter(
+            p ->
+                p.getMetadata().getLabels() != null
+                    && revision.equals(p.getMetadata().getLabels().get(Labels.REVISION)))
+        .toList();
   }
 
   /** The status without conditions and phase: what a rollout decision changes. */
@@ -517,6 +600,29 @@ public class TenantReconciler
     return Serialization.asJson(c);
   }
 
+  /**
+   * PrometheusRule and PodMonitor have no informer (their CRDs may be absent or appear later): what
+   * was last written is remembered, so an unchanged object is not read again on every reconcile; a
+   * hand edit is repaired within {@link #MONITORING_RECHECK} or at the next restart.
+   */
+  private Outcome applyMonitoring(
+      KaleemTenant t, io.fabric8.kubernetes.api.model.GenericKubernetesResource desired) {
+    String key =
+        t.getMetadata().getUid() + "/" + desired.getKind() + "/" + desired.getMetadata().getName();
+    String hash = Applier.hash(desired);
+    Instant now = options.clock().instant();
+    Applied last = monitoringApplied.get(key);
+    if (last != null
+        && last.hash().equals(hash)
+        && last.at().plus(MONITORING_RECHECK).isAfter(now)) {
+      return Outcome.UNCHANGED;
+    }
+    monitoringApplied.remove(key);
+    Outcome o = applier.apply(t, desired);
+    monitoringApplied.put(key, new Applied(hash, now));
+    return o;
+  }
+
   private Duration reconcileMonitoring(KaleemTenant t, KaleemTenantSpec spec, List<Verdict> out) {
     // The scrape first: rules without it would only ever see no data. A PodMonitor that cannot be
     // written leaves the rules' condition to say so at the next pass (the 404 resets the check).
@@ -526,7 +632,7 @@ public class TenantReconciler
             t,
             "PodMonitor",
             Labels.apiName(t),
-            applier.apply(t, MonitoringResources.podMonitor(t)));
+            applyMonitoring(t, MonitoringResources.podMonitor(t)));
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
           monitoring.forgetPodMonitor();
@@ -554,7 +660,7 @@ public class TenantReconciler
           t,
           "PrometheusRule",
           Labels.ruleName(t),
-          applier.apply(t, MonitoringResources.rule(t, spec)));
+          applyMonitoring(t, MonitoringResources.rule(t, spec)));
       out.add(
           Verdict.ok(
               Conditions.MONITORING_READY,
@@ -584,13 +690,16 @@ public class TenantReconciler
                 key(t),
                 uri,
                 spec.database.name,
+                t.getMetadata().getUid(),
+                IndexSpecs.confirmedRebuilds(t),
                 IndexSpecs.desired(spec),
                 spec.database.unmanagedIndexes == null
                     ? KaleemTenantSpec.UnmanagedIndexPolicy.Report
                     : spec.database.unmanagedIndexes,
                 n(c.created),
                 n(c.rebuilt),
-                n(c.dropped)));
+                n(c.dropped),
+                n(c.managed) > 0));
     KaleemTenantStatus.IndexCounts counts = new KaleemTenantStatus.IndexCounts();
     counts.created = r.created();
     counts.rebuilt = r.rebuilt();
@@ -642,16 +751,33 @@ public class TenantReconciler
         if (!r.unmanagedNames().isEmpty()) {
           msg += "; unmanaged (reported, not dropped): " + String.join(", ", r.unmanagedNames());
         }
-        out.add(
-            Verdict.ok(
-                Conditions.INDEXES_READY,
-                r.unmanagedNames().isEmpty() ? "Synced" : "UnmanagedIndexesReported",
-                msg));
+        if (!r.notes().isEmpty()) {
+          msg += "; " + String.join("; ", r.notes());
+        }
+        if (!r.problems().isEmpty()) {
+          // Each index keeps its own reason; the condition carries the first one's.
+          out.add(
+              Verdict.bad(
+                  Conditions.INDEXES_READY,
+                  r.problems().get(0).reason(),
+                  r.problems().stream()
+                          .map(IndexSyncService.Problem::message)
+                          .collect(joining("; "))
+                      + "; "
+                      + msg));
+        } else {
+          out.add(
+              Verdict.ok(
+                  Conditions.INDEXES_READY,
+                  r.unmanagedNames().isEmpty() ? "Synced" : "UnmanagedIndexesReported",
+                  msg));
+        }
       }
     }
     st.indexes = counts;
+    // A running sync is not polled: its end is an event source (IndexSyncEvents).
     return r.retryAfter().isNegative() || r.retryAfter().isZero()
-        ? Duration.ofSeconds(1)
+        ? settings.resync()
         : r.retryAfter();
   }
 
@@ -761,6 +887,7 @@ public class TenantReconciler
     MDC.put("tenant", key(t));
     try {
       indexes.forget(key(t));
+      monitoringApplied.keySet().removeIf(k -> k.startsWith(t.getMetadata().getUid() + "/"));
       KaleemTenantSpec spec = t.getSpec();
       if (spec == null || spec.deletionPolicy != KaleemTenantSpec.DeletionPolicy.Delete) {
         events.normal(
@@ -773,7 +900,8 @@ public class TenantReconciler
       }
       Optional<String> uri;
       try {
-        uri = mongoUri(t, spec);
+        // Cleanup may run before the caches know the Secret (a deletion right after a restart).
+        uri = mongoUri(t, spec, (ns, n) -> client.secrets().inNamespace(ns).withName(n).get());
       } catch (IllegalStateException e) {
         events.warning(
             t,
@@ -782,7 +910,7 @@ public class TenantReconciler
         return DeleteControl.defaultDelete();
       }
       try {
-        indexes.dropDatabase(uri.orElseThrow(), spec.database.name);
+        indexes.dropDatabase(uri.orElseThrow(), spec.database.name, t.getMetadata().getUid());
         events.normal(
             t, "DatabaseDropped", "deletionPolicy Delete: dropped database " + spec.database.name);
         return DeleteControl.defaultDelete();
@@ -799,10 +927,13 @@ public class TenantReconciler
   }
 
   /** The tenant's MongoDB URI from its secret; IllegalStateException names what is missing. */
-  private Optional<String> mongoUri(KaleemTenant t, KaleemTenantSpec spec) {
+  private static Optional<String> mongoUri(
+      KaleemTenant t,
+      KaleemTenantSpec spec,
+      java.util.function.BiFunction<String, String, Secret> secrets) {
     String name = spec.database.secretRef.name;
     String key = spec.database.secretRef.key == null ? "uri" : spec.database.secretRef.key;
-    Secret s = client.secrets().inNamespace(t.getMetadata().getNamespace()).withName(name).get();
+    Secret s = secrets.apply(t.getMetadata().getNamespace(), name);
     if (s == null) {
       throw new IllegalStateException(
           "Secret "

@@ -1,6 +1,5 @@
 package io.kaleem.operator;
 
-import static io.kaleem.operator.OperatorHarness.NS;
 import static io.kaleem.operator.OperatorHarness.condition;
 import static io.kaleem.operator.OperatorHarness.phase;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +40,7 @@ class InvalidSpecTest {
     KaleemTenant t = h.await(name, condition(Conditions.SPEC_VALID, "False", "InvalidSpec"));
     assertThat(t.getStatus().phase).isEqualTo(Phase.Failed);
     assertThat(h.hasEvent(name, "InvalidSpec")).isTrue();
-    assertThat(h.client.configMaps().inNamespace(NS).withName(name + "-config").get()).isNull();
+    assertThat(h.configMaps(name)).isEmpty();
     assertThat(h.deployment(name)).isNull();
     return t;
   }
@@ -130,7 +129,7 @@ class InvalidSpecTest {
     assertThat(message(t, Conditions.DATABASE_READY)).contains("nosecret-mongo");
     assertThat(h.hasEvent("nosecret", "SecretNotFound")).isTrue();
     assertThat(h.deployment("nosecret")).isNull();
-    assertThat(h.client.configMaps().inNamespace(NS).withName("nosecret-config").get()).isNull();
+    assertThat(h.configMaps("nosecret")).isEmpty();
 
     h.createMongoSecret("nosecret-mongo", h.mongoUri);
     h.await("nosecret", condition(Conditions.DATABASE_READY, "True", "Connected"));
@@ -146,13 +145,7 @@ class InvalidSpecTest {
     h.await("steady", phase(Phase.Ready));
     String deployVersion = h.deployment("steady").getMetadata().getResourceVersion();
     String cmVersion =
-        h.client
-            .configMaps()
-            .inNamespace(NS)
-            .withName("steady-config")
-            .get()
-            .getMetadata()
-            .getResourceVersion();
+        h.configName("steady") + "@" + h.config("steady").getMetadata().getResourceVersion();
 
     h.editSpec(
         "steady",
@@ -162,14 +155,7 @@ class InvalidSpecTest {
         });
     h.await("steady", condition(Conditions.SPEC_VALID, "False", "InvalidSpec"));
     assertThat(h.deployment("steady").getMetadata().getResourceVersion()).isEqualTo(deployVersion);
-    assertThat(
-            h.client
-                .configMaps()
-                .inNamespace(NS)
-                .withName("steady-config")
-                .get()
-                .getMetadata()
-                .getResourceVersion())
+    assertThat(h.configName("steady") + "@" + h.config("steady").getMetadata().getResourceVersion())
         .isEqualTo(cmVersion);
   }
 }

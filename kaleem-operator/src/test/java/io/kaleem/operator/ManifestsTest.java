@@ -53,23 +53,27 @@ class ManifestsTest {
             "kaleemtenants:watch",
             "kaleemtenants/status:patch",
             "kaleemtenants/finalizers:update",
-            "configmaps:update",
+            "configmaps:patch",
+            "configmaps:delete",
             "secrets:create",
+            "secrets:watch",
             "deployments:watch",
-            "deployments:update",
+            "deployments:patch",
             "horizontalpodautoscalers:delete",
-            "poddisruptionbudgets:update",
+            "poddisruptionbudgets:patch",
             "prometheusrules:update",
             "podmonitors:update",
             "pods:list",
             "pods:watch",
             "controllerrevisions:get",
             "controllerrevisions:create",
-            "events:create")
+            "events:create",
+            "events:patch")
         .doesNotContain(
             "secrets:update",
             "secrets:delete",
             "deployments:delete",
+            "deployments:update",
             "controllerrevisions:update",
             "*:*");
   }

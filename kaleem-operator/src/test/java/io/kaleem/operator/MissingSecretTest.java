@@ -45,7 +45,7 @@ class MissingSecretTest {
 
   private void nothingWritten(String name) {
     assertThat(h.deployment(name)).isNull();
-    assertThat(h.client.configMaps().inNamespace(NS).withName(name + "-config").get()).isNull();
+    assertThat(h.configMaps(name)).isEmpty();
     assertThat(h.client.secrets().inNamespace(NS).withName(name + "-api-secrets").get()).isNull();
   }
 

@@ -77,7 +77,7 @@ class OnboardingTest {
     assertThat(t.getStatus().lastGoodRevision).isEqualTo(t.getStatus().currentRevision);
 
     // Config: exactly what the renderer makes, in the file the API imports.
-    ConfigMap cm = h.client.configMaps().inNamespace(NS).withName("acme-config").get();
+    ConfigMap cm = h.config("acme");
     assertThat(cm.getData().get("application.properties"))
         .isEqualTo(
             TenantConfigRenderer.toPropertiesFile(
@@ -170,13 +170,68 @@ class OnboardingTest {
       assertThat(((Number) expiry.get("expireAfterSeconds")).longValue()).isZero();
     }
 
-    // A second (and third) reconcile with nothing to do writes nothing.
+    // A second (and third) reconcile with nothing to do sends no request at all: every read is
+    // an informer cache, every write is skipped. Only the operator-wide check whether the
+    // prometheus-operator CRDs exist (one GET per CRD per interval, whatever the fleet size) may
+    // fall into the window.
     awaitQuiet();
     h.drainRequests();
     long before = h.reconciles();
-    await().atMost(Duration.ofSeconds(10)).until(() -> h.reconciles() >= before + 2);
-    List<String> writes = h.requests().stream().filter(r -> !r.startsWith("GET ")).toList();
-    assertThat(writes).as("writes during idle reconciles").isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.reconciles() >= before + 3);
+    List<String> requests =
+        h.requests().stream()
+            .filter(r -> !r.startsWith("GET /apis/apiextensions.k8s.io/"))
+            .toList();
+    assertThat(requests).as("API requests during idle reconciles").isEmpty();
+  }
+
+  @Test
+  void anObjectWeDoNotOwnIsNeverAdopted() {
+    // Someone else's Service holds the name the tenant's Service needs.
+    h.client
+        .services()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata()
+                .withName("kappa-api")
+                .addToLabels("team", "payments")
+                .endMetadata()
+                .withNewSpec()
+                .addToSelector("app", "payments")
+                .addNewPort()
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    h.createMongoSecret("kappa-mongo", h.mongoUri);
+    h.create("kappa", OperatorHarness.spec("kappa"));
+    KaleemTenant t = h.await("kappa", condition(Conditions.CONFIG_READY, "False", "NameConflict"));
+    assertThat(t.getStatus().phase).isEqualTo(Phase.Failed);
+    assertThat(
+            Conditions.find(t.getStatus().conditions, Conditions.CONFIG_READY)
+                .orElseThrow()
+                .getMessage())
+        .contains("Service kappa-api exists and is not owned by this tenant");
+    assertThat(h.hasEvent("kappa", "NameConflict")).isTrue();
+    Service theirs = h.client.services().inNamespace(NS).withName("kappa-api").get();
+    assertThat(theirs.getSpec().getSelector()).containsExactly(Map.entry("app", "payments"));
+    assertThat(theirs.getMetadata().getOwnerReferences()).isNullOrEmpty();
+
+    // Their Service goes away: the tenant's own takes the name.
+    h.client.services().inNamespace(NS).withName("kappa-api").delete();
+    h.await("kappa", condition(Conditions.CONFIG_READY, "True", "Applied"));
+    assertThat(
+            h.client
+                .services()
+                .inNamespace(NS)
+                .withName("kappa-api")
+                .get()
+                .getMetadata()
+                .getOwnerReferences())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getKind()).isEqualTo("KaleemTenant"));
   }
 
   @Test
@@ -245,14 +300,7 @@ class OnboardingTest {
                         .getMetadata()
                         .getLabels()
                         .get("kaleem.io/revision")));
-    assertThat(
-            h.client
-                .configMaps()
-                .inNamespace(NS)
-                .withName("beta-config")
-                .get()
-                .getData()
-                .get("application.properties"))
+    assertThat(h.config("beta").getData().get("application.properties"))
         .contains("kaleem.cache.l1.max-size=500");
     Map<String, String> afterCache = versions("beta");
     assertThat(afterCache.get("cm")).isNotEqualTo(afterHpa.get("cm"));
@@ -273,14 +321,7 @@ class OnboardingTest {
     h.await("zeta", t -> h.deployment("zeta") != null);
     h.markAvailable("zeta");
     h.await("zeta", phase(Phase.Ready));
-    String rendered =
-        h.client
-            .configMaps()
-            .inNamespace(NS)
-            .withName("zeta-config")
-            .get()
-            .getData()
-            .get("application.properties");
+    String rendered = h.config("zeta").getData().get("application.properties");
 
     // kubectl set image ...
     h.client
@@ -310,7 +351,7 @@ class OnboardingTest {
     h.client
         .configMaps()
         .inNamespace(NS)
-        .withName("zeta-config")
+        .withName(h.configName("zeta"))
         .edit(
             c -> {
               c.getData().put("application.properties", "kaleem.mongo.auto-index=true\n");
@@ -318,16 +359,7 @@ class OnboardingTest {
             });
     await()
         .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                rendered.equals(
-                    h.client
-                        .configMaps()
-                        .inNamespace(NS)
-                        .withName("zeta-config")
-                        .get()
-                        .getData()
-                        .get("application.properties")));
+        .until(() -> rendered.equals(h.config("zeta").getData().get("application.properties")));
   }
 
   private static Map<String, String> without(Map<String, String> m, String key) {
@@ -339,13 +371,7 @@ class OnboardingTest {
   private static Map<String, String> versions(String t) {
     var c = h.client;
     return Map.of(
-        "cm",
-            c.configMaps()
-                .inNamespace(NS)
-                .withName(t + "-config")
-                .get()
-                .getMetadata()
-                .getResourceVersion(),
+        "cm", h.configName(t) + "@" + h.config(t).getMetadata().getResourceVersion(),
         "secret",
             c.secrets()
                 .inNamespace(NS)

@@ -235,6 +235,35 @@ public final class OperatorHarness implements AutoCloseable {
     return client.apps().deployments().inNamespace(NS).withName(tenant + "-api").get();
   }
 
+  /** The name of the ConfigMap the tenant's Deployment mounts (one per revision), or null. */
+  public String configName(String tenant) {
+    Deployment d = deployment(tenant);
+    if (d == null) {
+      return null;
+    }
+    return d.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> "config".equals(v.getName()))
+        .map(v -> v.getConfigMap().getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The ConfigMap the tenant's Deployment mounts, or null. */
+  public io.fabric8.kubernetes.api.model.ConfigMap config(String tenant) {
+    String name = configName(tenant);
+    return name == null ? null : client.configMaps().inNamespace(NS).withName(name).get();
+  }
+
+  /** Every ConfigMap the operator wrote for a tenant. */
+  public List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps(String tenant) {
+    return client
+        .configMaps()
+        .inNamespace(NS)
+        .withLabel("kaleem.io/tenant", tenant)
+        .list()
+        .getItems();
+  }
+
   /** Plays the deployment controller: the Deployment's current template is fully available. */
   public void markAvailable(String tenant) {
     editDeploymentStatus(

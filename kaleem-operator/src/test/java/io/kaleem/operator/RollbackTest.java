@@ -172,24 +172,13 @@ class RollbackTest {
     h.await(
         "delta",
         x ->
-            h.client
-                .configMaps()
-                .inNamespace(NS)
-                .withName("delta-config")
-                .get()
+            h.config("delta")
                 .getData()
                 .get("application.properties")
                 .contains("kaleem.cache.warming.schedule=0 */15 * * * *"));
     assertThat(rolledBack.getStatus().rollbackHistory.get(0).reason)
         .contains("restarted 3 times since the rollout began (CrashLoopBackOff)");
-    assertThat(
-            h.client
-                .configMaps()
-                .inNamespace(NS)
-                .withName("delta-config")
-                .get()
-                .getData()
-                .get("application.properties"))
+    assertThat(h.config("delta").getData().get("application.properties"))
         .as("the last good revision's configuration is restored with its template")
         .contains("kaleem.cache.warming.schedule=0 */15 * * * *");
   }

@@ -208,6 +208,41 @@ public final class MetricNames {
   /** The one {@link #LABEL_ROUTE} value every path that matches no route shares. */
   public static final String ROUTE_UNMATCHED = "UNMATCHED";
 
+  // ---- The operator itself (its /metrics; alert rules in AlertRules.operatorAlerts) ----
+  /** Summary of one KaleemTenant reconcile (quantiles 0.5, 0.95, 0.99). */
+  public static final String OPERATOR_RECONCILE_DURATION =
+      "kaleem_operator_tenant_reconcile_seconds";
+
+  /** Counter of writes to owned objects: labels kind, outcome (Created, Updated, Deleted). */
+  public static final String OPERATOR_WRITES = "kaleem_operator_writes_total";
+
+  /** Counter of Kubernetes Events recorded on tenants: labels type, reason. */
+  public static final String OPERATOR_EVENTS = "kaleem_operator_events_total";
+
+  /**
+   * Histogram of a rollout's duration, from its start to its verdict: label outcome ({@code
+   * promoted}, {@code rolled_back}).
+   */
+  public static final String OPERATOR_ROLLOUT_DURATION = "kaleem_operator_rollout_duration_seconds";
+
+  /** Counter of automatic rollbacks: label reason (a bounded category, see the operator). */
+  public static final String OPERATOR_ROLLBACKS = "kaleem_operator_rollbacks_total";
+
+  /** Counter of rollout analysis measurements: label outcome (success, failure, no_data, error). */
+  public static final String OPERATOR_ANALYSIS_MEASUREMENTS =
+      "kaleem_operator_analysis_measurements_total";
+
+  /** Histogram of one tenant's index sync: label result (synced, failed). */
+  public static final String OPERATOR_INDEX_SYNC_DURATION =
+      "kaleem_operator_index_sync_duration_seconds";
+
+  /** Gauge: event sources (informers) of the operator that are unhealthy right now. */
+  public static final String OPERATOR_UNHEALTHY_EVENT_SOURCES =
+      "kaleem_operator_unhealthy_event_sources";
+
+  /** Label of a metric's outcome or result. */
+  public static final String LABEL_OUTCOME = "outcome";
+
   // ---- Where Prometheus scrapes the API (the operator's pod annotations and PodMonitor) ----
   /** The API's management port: {@code /metrics} only, no token, not the public port. */
   public static final int SCRAPE_PORT = 9464;

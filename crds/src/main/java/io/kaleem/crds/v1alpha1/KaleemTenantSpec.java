@@ -51,6 +51,17 @@ public class KaleemTenantSpec {
   /** Kubernetes resource quantity (cpu or memory). */
   public static final String QUANTITY_PATTERN = "^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$";
 
+  /**
+   * This spec with every unset field at its default: the one place defaults come from (the field
+   * initialisers, which the CRD schema's {@code @Default}s repeat for {@code kubectl}). A field or
+   * section left out, or written as null, reads as a fresh object's value; sections that are off
+   * unless given ({@code redis}, {@code messaging}, {@code rollout.analysis}) stay null. Returns a
+   * copy; this object is not changed. Idempotent.
+   */
+  public KaleemTenantSpec withDefaults() {
+    return Defaults.fill(this);
+  }
+
   @Required
   @Pattern(NAME_PATTERN)
   @JsonPropertyDescription("Commercial plan of the tenant (e.g. starter, growth, enterprise).")

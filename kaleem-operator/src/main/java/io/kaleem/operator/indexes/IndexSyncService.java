@@ -32,8 +32,28 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a tenant database's indexes to the desired set without ever blocking a reconcile: a sync
  * runs as a job on its own threads; {@link #poll} starts one when due and otherwise reports the
- * running job's progress or the last outcome. A failed sync (database unreachable, refused command)
- * is retried with exponential back-off.
+ * running job's progress or the last outcome. A failed sync (database unreachable) is retried with
+ * exponential back-off. The end of every job is announced ({@link #onSyncEnded}), so nobody polls a
+ * running one.
+ *
+ * <p>Safety rules (each one is a way a careless sync loses an index or data):
+ *
+ * <ul>
+ *   <li><b>create, then drop</b>: a changed index is built under a new name before the old one is
+ *       dropped, so queries are never without it; the new one is then the managed index (found by
+ *       its definition, whatever its name);
+ *   <li><b>unique and TTL indexes are never rebuilt on their own</b>: a unique index dropped while
+ *       writes go on can let duplicates in and then never be built again; a changed TTL deletes
+ *       data. Their drift is reported until the annotation {@value #REBUILD_ANNOTATION} names them;
+ *   <li><b>views are skipped</b> (they have no indexes); <b>an equivalent index</b> (same keys and
+ *       options) under another name is adopted instead of built twice;
+ *   <li><b>errors are per index</b>: one refused index does not make the database "unreachable";
+ *   <li><b>ownership</b>: the database holds a marker with the tenant's UID ({@value
+ *       #MARKER_COLLECTION}); nothing is dropped (index or database) unless it names this tenant;
+ *   <li><b>load</b>: jobs of tenants synced before start after a random delay and run at most
+ *       {@value #PER_HOST} at a time per MongoDB host; Mongo clients idle for {@link #CLIENT_IDLE}
+ *       are closed.
+ * </ul>
  */
 public class IndexSyncService implements AutoCloseable {
 
@@ -50,14 +70,25 @@ public class IndexSyncService implements AutoCloseable {
       String tenant,
       String uri,
       String database,
+      String ownerUid,
+      java.util.Set<String> confirmedRebuilds,
       List<IndexDefinition> desired,
       UnmanagedIndexPolicy policy,
       int baseCreated,
       int baseRebuilt,
-      int baseDropped) {
+      int baseDropped,
+      boolean spread) {
 
     String fingerprint() {
-      return uri.hashCode() + "|" + database + "|" + policy + "|" + desired.hashCode();
+      return uri.hashCode()
+          + "|"
+          + database
+          + "|"
+          + policy
+          + "|"
+          + desired.hashCode()
+          + "|"
+          + new TreeSet<>(confirmedRebuilds);
     }
   }
 
@@ -74,10 +105,40 @@ public class IndexSyncService implements AutoCloseable {
       int dropped,
       List<String> unmanagedNames,
       String message,
-      Duration retryAfter) {}
+      Duration retryAfter,
+      List<Problem> problems,
+      List<String> notes) {}
+
+  /**
+   * One index the sync could not bring in line, with its own reason: {@code IndexDrift} (unique or
+   * TTL index differs; confirm a rebuild with the annotation), {@code IndexConflict} (MongoDB
+   * refused it next to an existing index), {@code IndexBuildFailed}, {@code NotOwner} (the
+   * database's marker names another tenant: nothing is dropped).
+   */
+  public record Problem(String index, String reason, String message) {}
 
   private record Outcome(
-      int created, int rebuilt, int dropped, int managed, List<String> unmanaged) {}
+      int created,
+      int rebuilt,
+      int dropped,
+      int managed,
+      List<String> unmanaged,
+      List<Problem> problems,
+      List<String> notes) {}
+
+  /**
+   * Annotation naming {@code collection.index} entries (or {@code *}) whose rebuild is confirmed.
+   */
+  public static final String REBUILD_ANNOTATION = "kaleem.io/rebuild-indexes";
+
+  /** Collection of the ownership marker ({@code {_id: "owner", tenantUid, tenant}}). */
+  public static final String MARKER_COLLECTION = "kaleem_operator";
+
+  /** Concurrent syncs per MongoDB host. */
+  public static final int PER_HOST = 2;
+
+  /** A Mongo client unused this long is closed (a fleet must not hold one pool per tenant). */
+  public static final Duration CLIENT_IDLE = Duration.ofMinutes(2);
 
   private static final class TenantState {
     Future<Outcome> running;
@@ -97,24 +158,26 @@ public class IndexSyncService implements AutoCloseable {
 
   private final Map<String, TenantState> states = new ConcurrentHashMap<>();
   private volatile java.util.function.Consumer<String> onEnded = k -> {};
+  private volatile java.util.function.BiConsumer<Boolean, Duration> onDuration = (ok, d) -> {};
   private final Map<String, MongoClient> clients = new ConcurrentHashMap<>();
-  private final ExecutorService jobs;
+  private final Map<String, Instant> clientUsed = new ConcurrentHashMap<>();
+  private final Map<String, ExecutorService> perHost = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService timer;
   private final Duration resync;
   private final Duration timeout;
   private final Duration backoffBase;
   private final Duration backoffMax;
 
   public IndexSyncService(
-      int threads, Duration resync, Duration timeout, Duration backoffBase, Duration backoffMax) {
-    AtomicInteger n = new AtomicInteger();
-    this.jobs =
-        Executors.newFixedThreadPool(
-            threads,
+      Duration resync, Duration timeout, Duration backoffBase, Duration backoffMax) {
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "index-sync-" + n.incrementAndGet());
+              Thread t = new Thread(r, "index-sync-timer");
               t.setDaemon(true);
               return t;
             });
+    timer.scheduleWithFixedDelay(this::closeIdleClients, 30, 30, TimeUnit.SECONDS);
     this.resync = resync;
     this.timeout = timeout;
     this.backoffBase = backoffBase;
@@ -152,7 +215,9 @@ public class IndexSyncService implements AutoCloseable {
             s.dropped,
             List.of(),
             s.lastError,
-            Duration.between(now, s.nextAttempt));
+            Duration.between(now, s.nextAttempt),
+            List.of(),
+            List.of());
       }
       boolean due = s.last == null || changed || !now.isBefore(s.lastSyncAt.plus(resync));
       if (s.lastError != null || due) {
@@ -163,9 +228,54 @@ public class IndexSyncService implements AutoCloseable {
     }
   }
 
-  /** Drops a tenant database (deletionPolicy Delete). Blocks for at most the Mongo timeout. */
-  public void dropDatabase(String uri, String database) {
-    client(uri).getDatabase(database).drop();
+  /**
+   * Drops a tenant database (deletionPolicy Delete), only when its ownership marker names this
+   * tenant. Blocks for at most the Mongo timeout.
+   *
+   * @throws IllegalStateException the marker is missing or names another tenant
+   */
+  public void dropDatabase(String uri, String database, String ownerUid) {
+    MongoDatabase db = client(uri).getDatabase(database);
+    String owner = owner(db);
+    if (!ownerUid.equals(owner)) {
+      throw new IllegalStateException(
+          "database "
+              + database
+              + (owner == null
+                  ? " has no ownership marker"
+                  : " belongs to another tenant (marker " + owner + ")")
+              + "; not dropped");
+    }
+    db.drop();
+  }
+
+  private static String owner(MongoDatabase db) {
+    Document m = db.getCollection(MARKER_COLLECTION).find(new Document("_id", "owner")).first();
+    return m == null ? null : m.getString("tenantUid");
+  }
+
+  /** Claims an unclaimed database; the owner's UID after the claim. */
+  private static String claim(MongoDatabase db, Request r) {
+    String owner = owner(db);
+    if (owner != null) {
+      return owner;
+    }
+    try {
+      db.getCollection(MARKER_COLLECTION)
+          .insertOne(
+              new Document("_id", "owner")
+                  .append("tenantUid", r.ownerUid())
+                  .append("tenant", r.tenant())
+                  .append("claimedAt", java.util.Date.from(Instant.now())));
+      return r.ownerUid();
+    } catch (com.mongodb.MongoWriteException e) {
+      return owner(db); // another writer claimed it first
+    }
+  }
+
+  /** Called with each job's result (synced or not) and duration (the operator's metrics). */
+  public void onSyncDuration(java.util.function.BiConsumer<Boolean, Duration> listener) {
+    this.onDuration = listener;
   }
 
   /** Called with the tenant key whenever a sync job ends (successfully or not). */
@@ -190,7 +300,10 @@ public class IndexSyncService implements AutoCloseable {
         s.dropped,
         s.last == null ? List.of() : s.last.unmanaged(),
         message,
-        Duration.ofSeconds(1));
+        // No poll: the job's end triggers the next reconcile (onSyncEnded).
+        Duration.ZERO,
+        s.last == null ? List.of() : s.last.problems(),
+        s.last == null ? List.of() : s.last.notes());
   }
 
   private Report synced(TenantState s, Duration next) {
@@ -204,7 +317,9 @@ public class IndexSyncService implements AutoCloseable {
         s.dropped,
         o.unmanaged(),
         o.managed() + " indexes in place",
-        next);
+        next,
+        o.problems(),
+        o.notes());
   }
 
   private void collect(TenantState s, Instant now) {
@@ -243,22 +358,95 @@ public class IndexSyncService implements AutoCloseable {
     s.running = null;
   }
 
+  /**
+   * Starts a job after a random delay (a restart must not start a fleet's syncs in the same
+   * second), on the pool of its MongoDB host ({@value #PER_HOST} at a time). Its end is announced.
+   */
   private void start(TenantState s, Request r, String fp) {
     s.progress.set(0);
     s.total = r.desired().size();
     s.runningFingerprint = fp;
-    s.running =
-        jobs.submit(
-            () -> {
-              try {
-                return sync(r, s.progress);
-              } finally {
-                onEnded.accept(r.tenant());
-              }
-            });
+    java.util.concurrent.CompletableFuture<Outcome> job =
+        new java.util.concurrent.CompletableFuture<>();
+    s.running = job;
+    // A tenant whose indexes were synced before (its status says so) waits a random delay: after a
+    // restart that is the whole fleet. A new tenant's first sync starts at once.
+    long jitter =
+        r.spread()
+            ? java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(Math.max(1, Math.min(resync.toMillis() / 10, 10_000)))
+            : 0;
+    ExecutorService pool = hostPool(r.uri());
+    timer.schedule(
+        () ->
+            pool.execute(
+                () -> {
+                  long t0 = System.nanoTime();
+                  boolean ok = false;
+                  try {
+                    job.complete(sync(r, s.progress));
+                    ok = true;
+                  } catch (Throwable e) {
+                    job.completeExceptionally(e);
+                  } finally {
+                    onDuration.accept(ok, Duration.ofNanos(System.nanoTime() - t0));
+                    onEnded.accept(r.tenant());
+                  }
+                }),
+        jitter,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private ExecutorService hostPool(String uri) {
+    String hosts;
+    try {
+      hosts = String.join(",", new ConnectionString(uri).getHosts());
+    } catch (IllegalArgumentException e) {
+      hosts = "?";
+    }
+    return perHost.computeIfAbsent(
+        hosts,
+        h -> {
+          java.util.concurrent.ThreadPoolExecutor p =
+              new java.util.concurrent.ThreadPoolExecutor(
+                  PER_HOST,
+                  PER_HOST,
+                  30,
+                  TimeUnit.SECONDS,
+                  new java.util.concurrent.LinkedBlockingQueue<>(),
+                  r -> {
+                    Thread t = new Thread(r, "index-sync-" + h);
+                    t.setDaemon(true);
+                    return t;
+                  });
+          p.allowCoreThreadTimeOut(true);
+          return p;
+        });
+  }
+
+  private void closeIdleClients() {
+    Instant cutoff = Instant.now().minus(CLIENT_IDLE);
+    clientUsed.forEach(
+        (uri, used) -> {
+          boolean busy =
+              states.values().stream().anyMatch(st -> st.running != null && !st.running.isDone());
+          if (used.isBefore(cutoff) && !busy) {
+            MongoClient c = clients.remove(uri);
+            clientUsed.remove(uri);
+            if (c != null) {
+              c.close();
+            }
+          }
+        });
+  }
+
+  /** Open Mongo clients (for the fleet benchmark and tests). */
+  public int openClients() {
+    return clients.size();
   }
 
   private MongoClient client(String uri) {
+    clientUsed.put(uri, Instant.now());
     return clients.computeIfAbsent(
         uri,
         u ->
@@ -276,11 +464,34 @@ public class IndexSyncService implements AutoCloseable {
   private Outcome sync(Request r, AtomicInteger progress) {
     MongoDatabase db = client(r.uri()).getDatabase(r.database());
     db.runCommand(new Document("ping", 1));
+    String owner = claim(db, r);
+    boolean mayDrop = r.ownerUid().equals(owner);
     Map<String, List<IndexDefinition>> byCollection = new LinkedHashMap<>();
     r.desired()
         .forEach(d -> byCollection.computeIfAbsent(d.collection(), k -> new ArrayList<>()).add(d));
     TreeSet<String> collections = new TreeSet<>(byCollection.keySet());
-    db.listCollectionNames().forEach(collections::add);
+    List<String> notes = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    if (!mayDrop) {
+      problems.add(
+          new Problem(
+              r.database(),
+              "NotOwner",
+              "database "
+                  + r.database()
+                  + " is marked as owned by tenant UID "
+                  + owner
+                  + "; indexes are created but nothing is dropped or rebuilt"));
+    }
+    for (Document c : db.listCollections()) {
+      String name = c.getString("name");
+      if ("view".equals(c.getString("type"))) {
+        collections.remove(name);
+        notes.add("view " + name + " skipped");
+      } else if (!MARKER_COLLECTION.equals(name) && !name.startsWith("system.")) {
+        collections.add(name);
+      }
+    }
     int created = 0;
     int rebuilt = 0;
     int dropped = 0;
@@ -291,37 +502,132 @@ public class IndexSyncService implements AutoCloseable {
       for (Document d : collection.listIndexes()) {
         existing.put(d.getString("name"), d);
       }
-      List<IndexModel> toCreate = new ArrayList<>();
       for (IndexDefinition def : byCollection.getOrDefault(coll, List.of())) {
-        Document have = existing.remove(def.name());
-        if (have == null) {
-          toCreate.add(model(def));
-          created++;
-        } else if (!matches(have, def)) {
-          log.info("index {}.{} differs from its definition: rebuilding", coll, def.name());
-          collection.dropIndex(def.name());
-          toCreate.add(model(def));
-          rebuilt++;
-        } else {
+        String id = coll + "." + def.name();
+        try {
+          Document have = existing.remove(def.name());
+          String equivalent = equivalent(existing, def);
+          if (have != null && matches(have, def)) {
+            progress.incrementAndGet();
+          } else if (equivalent != null) {
+            // Same keys and options under another name (a rebuild's new name, or built by hand):
+            // it is the managed index; building ours would only duplicate it.
+            existing.remove(equivalent);
+            if (have != null) {
+              // The old definition under our name is superseded by the equivalent one.
+              if (mayDrop && !guarded(have, def)) {
+                collection.dropIndex(def.name());
+                dropped++;
+              } else {
+                unmanaged.add(coll + "." + def.name());
+              }
+            }
+            notes.add(id + " is served by the equivalent index " + coll + "." + equivalent);
+            progress.incrementAndGet();
+          } else if (have == null) {
+            collection.createIndexes(List.of(model(def, def.name())));
+            created++;
+            progress.incrementAndGet();
+          } else if (guarded(have, def) && !confirmed(r, id)) {
+            problems.add(
+                new Problem(
+                    id,
+                    "IndexDrift",
+                    id
+                        + " differs from its definition and is unique or TTL: not rebuilt"
+                        + " automatically (annotate the tenant "
+                        + REBUILD_ANNOTATION
+                        + "="
+                        + id
+                        + " to rebuild it)"));
+            progress.incrementAndGet();
+          } else if (!mayDrop) {
+            progress.incrementAndGet();
+          } else {
+            rebuild(collection, have, def);
+            rebuilt++;
+            progress.incrementAndGet();
+          }
+        } catch (com.mongodb.MongoCommandException | com.mongodb.MongoWriteException e) {
+          int code = e instanceof com.mongodb.MongoCommandException ce ? ce.getErrorCode() : 0;
+          problems.add(
+              new Problem(
+                  id,
+                  code == 85 || code == 86 ? "IndexConflict" : "IndexBuildFailed",
+                  id + ": " + bounded(e.getMessage())));
           progress.incrementAndGet();
         }
       }
-      if (!toCreate.isEmpty()) {
-        collection.createIndexes(toCreate);
-        progress.addAndGet(toCreate.size());
-      }
       existing.remove("_id_");
       for (String name : existing.keySet()) {
-        if (r.policy() == UnmanagedIndexPolicy.Drop) {
+        if (r.policy() == UnmanagedIndexPolicy.Drop && mayDrop) {
           log.info("dropping unmanaged index {}.{}", coll, name);
-          collection.dropIndex(name);
-          dropped++;
+          try {
+            collection.dropIndex(name);
+            dropped++;
+          } catch (com.mongodb.MongoCommandException e) {
+            problems.add(
+                new Problem(
+                    coll + "." + name,
+                    "IndexDropFailed",
+                    coll + "." + name + ": " + bounded(e.getMessage())));
+          }
         } else {
           unmanaged.add(coll + "." + name);
         }
       }
     }
-    return new Outcome(created, rebuilt, dropped, r.desired().size(), List.copyOf(unmanaged));
+    return new Outcome(
+        created,
+        rebuilt,
+        dropped,
+        r.desired().size(),
+        List.copyOf(unmanaged),
+        List.copyOf(problems),
+        List.copyOf(notes));
+  }
+
+  /**
+   * Create, then drop: the new definition is built under a new name while the old index keeps
+   * serving, and only then is the old one dropped. Where MongoDB refuses the two side by side (same
+   * keys, options it does not tell apart) the old one stays and the conflict is reported.
+   */
+  private static void rebuild(
+      com.mongodb.client.MongoCollection<Document> collection, Document have, IndexDefinition def) {
+    String next = def.name() + "_" + Integer.toHexString(def.hashCode() & 0xfffff);
+    log.info(
+        "index {}.{} differs from its definition: building {} before dropping it",
+        collection.getNamespace().getCollectionName(),
+        def.name(),
+        next);
+    collection.createIndexes(List.of(model(def, next)));
+    collection.dropIndex(def.name());
+  }
+
+  /** Unique and TTL indexes: rebuilding them on our own can admit duplicates or delete data. */
+  private static boolean guarded(Document have, IndexDefinition def) {
+    return def.unique()
+        || def.expireAfterSeconds() != null
+        || have.getBoolean("unique", false)
+        || have.get("expireAfterSeconds") != null;
+  }
+
+  private static boolean confirmed(Request r, String id) {
+    return r.confirmedRebuilds().contains(id) || r.confirmedRebuilds().contains("*");
+  }
+
+  /** The name of an existing index with the definition's keys and options, or null. */
+  private static String equivalent(Map<String, Document> existing, IndexDefinition def) {
+    for (Map.Entry<String, Document> e : existing.entrySet()) {
+      if (!"_id_".equals(e.getKey()) && matches(e.getValue(), def)) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  private static String bounded(String s) {
+    return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
   }
 
   static boolean matches(Document have, IndexDefinition def) {
@@ -355,10 +661,10 @@ public class IndexSyncService implements AutoCloseable {
         && Objects.equals(expiry, def.expireAfterSeconds());
   }
 
-  private static IndexModel model(IndexDefinition def) {
+  private static IndexModel model(IndexDefinition def, String name) {
     Document keys = new Document();
     def.keys().forEach(k -> keys.append(k.field(), k.direction()));
-    IndexOptions o = new IndexOptions().name(def.name()).unique(def.unique());
+    IndexOptions o = new IndexOptions().name(name).unique(def.unique());
     if (def.partialFilter() != null) {
       o.partialFilterExpression(Document.parse(def.partialFilter()));
     }
@@ -373,7 +679,8 @@ public class IndexSyncService implements AutoCloseable {
 
   @Override
   public void close() {
-    jobs.shutdownNow();
+    timer.shutdownNow();
+    perHost.values().forEach(ExecutorService::shutdownNow);
     clients.values().forEach(MongoClient::close);
     clients.clear();
   }

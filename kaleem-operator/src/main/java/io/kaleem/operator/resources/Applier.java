@@ -163,7 +163,7 @@ public class Applier {
    * images. Other fields are compared through the desired-state hash only (the API server defaults
    * and normalises them, so a field-by-field comparison would never settle).
    */
-  static boolean drifted(HasMetadata desired, HasMetadata actual) {
+  public static boolean drifted(HasMetadata desired, HasMetadata actual) {
     if (desired instanceof ConfigMap d && actual instanceof ConfigMap a) {
       return !java.util.Objects.equals(d.getData(), a.getData());
     }

@@ -1,7 +1,5 @@
 package io.kaleem.operator.resources;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.kaleem.crds.config.TenantConfigRenderer;
@@ -27,16 +25,6 @@ public final class ConfigResources {
   public static String propertiesFile(KaleemTenant t, KaleemTenantSpec spec) {
     Map<String, String> props = TenantConfigRenderer.render(t.getMetadata().getName(), spec);
     return TenantConfigRenderer.toPropertiesFile(props);
-  }
-
-  public static ConfigMap configMap(KaleemTenant t, String propertiesFile) {
-    return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(Labels.configName(t))
-        .withLabels(Labels.common(t))
-        .endMetadata()
-        .withData(Map.of(TenantConfigRenderer.FILE_NAME, propertiesFile))
-        .build();
   }
 
   /** A new secret with a random signing key; applied with create-if-absent, never rotated. */

@@ -124,7 +124,7 @@ public final class WorkloadResources {
             .addNewVolume()
             .withName("config")
             .withNewConfigMap()
-            .withName(Labels.configName(t))
+            .withName(Labels.configName(t, configHash))
             .endConfigMap()
             .endVolume()
             .addNewVolume()

@@ -31,6 +31,7 @@ public class AnalysisRunner implements AutoCloseable {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final Map<String, AnalysisResult> results = new ConcurrentHashMap<>();
   private volatile Consumer<String> onMeasurement = k -> {};
+  private volatile Consumer<AnalysisResult.Kind> onMeasured = k -> {};
 
   public AnalysisRunner(PrometheusAnalysis prometheus, int threads) {
     this.prometheus = prometheus;
@@ -45,6 +46,11 @@ public class AnalysisRunner implements AutoCloseable {
   }
 
   /** Called with the tenant key after every measurement (triggers a reconcile). */
+  /** Called with the kind of every measurement taken (the operator's metrics). */
+  public void onMeasured(Consumer<AnalysisResult.Kind> c) {
+    this.onMeasured = c;
+  }
+
   public void onMeasurement(Consumer<String> c) {
     this.onMeasurement = c;
   }
@@ -103,6 +109,7 @@ public class AnalysisRunner implements AutoCloseable {
               PrometheusAnalysis.Measurement m =
                   prometheus.measure(provider, endpoint, namespace, tenant, revision, a);
               AnalysisResult after = before.add(m.kind(), m.message(), failureLimit, errorLimit);
+              onMeasured.accept(m.kind());
               results.put(tenantKey, after);
               log.info(
                   "analysis of {} revision {}: {} ({})",

@@ -1,8 +1,6 @@
 package io.kaleem.operator.rollout;
 
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
@@ -11,10 +9,10 @@ import io.kaleem.operator.resources.WorkloadResources;
 
 /**
  * The objects of a BlueGreen rollout. The tenant Service selects one revision (the active one); the
- * preview Deployment runs the candidate beside it, behind the preview Service only, with its own
- * ConfigMap so the active pods' configuration is never touched before the switch. The pods of both
- * Deployments carry their revision label, so after the switch the Service keeps serving from the
- * preview's ready pods while the active Deployment catches up.
+ * preview Deployment runs the candidate beside it, behind the preview Service only; its ConfigMap
+ * is the candidate revision's own (content-addressed), so the active pods' file is never touched.
+ * The pods of both Deployments carry their revision label, so after the switch the Service keeps
+ * serving from the preview's ready pods while the active Deployment catches up.
  */
 public final class BlueGreenResources {
 
@@ -22,10 +20,6 @@ public final class BlueGreenResources {
 
   public static String previewName(KaleemTenant t) {
     return Labels.apiName(t) + "-preview";
-  }
-
-  public static String previewConfigName(KaleemTenant t) {
-    return Labels.configName(t) + "-preview";
   }
 
   /** The tenant Service, sending traffic to one revision only. */
@@ -41,18 +35,6 @@ public final class BlueGreenResources {
     s.getMetadata().setName(previewName(t));
     s.getSpec().getSelector().put(Labels.REVISION, revision);
     return s;
-  }
-
-  /** The candidate's pod template, mounting the preview ConfigMap. */
-  public static PodTemplateSpec previewTemplate(KaleemTenant t, PodTemplateSpec template) {
-    if (template.getSpec().getVolumes() != null) {
-      for (Volume v : template.getSpec().getVolumes()) {
-        if (v.getConfigMap() != null && Labels.configName(t).equals(v.getConfigMap().getName())) {
-          v.getConfigMap().setName(previewConfigName(t));
-        }
-      }
-    }
-    return template;
   }
 
   /**

@@ -96,7 +96,12 @@ public class SnapshotStore {
             .inNamespace(t.getMetadata().getNamespace())
             .withName(name)
             .get();
-    if (cr == null || cr.getData() == null) {
+    return cr == null ? null : fromRevision(cr);
+  }
+
+  /** The snapshot a ControllerRevision holds, or null when it holds none. */
+  public static Snapshot fromRevision(ControllerRevision cr) {
+    if (cr.getData() == null) {
       return null;
     }
     // data is free-form (RawExtension): read it back through JSON, whatever type it arrived as.

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kaleem.crds.config.ApiEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +32,11 @@ public final class SecretCheck {
    */
   public record Problem(String reason, String message) {}
 
-  private final KubernetesClient client;
+  private final ReferencedObjects objects;
 
-  public SecretCheck(KubernetesClient client) {
-    this.client = client;
+  /** Reads from the informer caches of {@code objects}: a check sends no request. */
+  public SecretCheck(ReferencedObjects objects) {
+    this.objects = objects;
   }
 
   /** The problems of {@code refs} in {@code namespace}; empty when the pod can start. */
@@ -80,7 +80,7 @@ public final class SecretCheck {
   private Map<String, String> data(String namespace, ApiSecrets.Ref r) {
     Map<String, String> out = new HashMap<>();
     if (r.source() == ApiSecrets.Source.Secret) {
-      Secret s = client.secrets().inNamespace(namespace).withName(r.name()).get();
+      Secret s = objects.secret(namespace, r.name());
       if (s == null) {
         return null;
       }
@@ -95,7 +95,7 @@ public final class SecretCheck {
       }
       return out;
     }
-    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(r.name()).get();
+    ConfigMap cm = objects.configMap(namespace, r.name());
     if (cm == null) {
       return null;
     }

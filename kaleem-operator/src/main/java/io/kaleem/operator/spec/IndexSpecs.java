@@ -49,4 +49,24 @@ public final class IndexSpecs {
         "tenant index from spec.database.indexes",
         null);
   }
+
+  /**
+   * The index rebuilds an engineer confirmed on the tenant ({@code kaleem.io/rebuild-indexes:
+   * "users.users_email, orders.x"} or {@code "*"}): unique and TTL indexes are rebuilt only then.
+   */
+  public static java.util.Set<String> confirmedRebuilds(io.kaleem.crds.v1alpha1.KaleemTenant t) {
+    var a = t.getMetadata().getAnnotations();
+    String v =
+        a == null ? null : a.get(io.kaleem.operator.indexes.IndexSyncService.REBUILD_ANNOTATION);
+    if (v == null || v.isBlank()) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String s : v.split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
 }

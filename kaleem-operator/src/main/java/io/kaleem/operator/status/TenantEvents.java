@@ -13,7 +13,13 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records Kubernetes Events on a tenant (what {@code kubectl describe kaleemtenant} shows). */
+/**
+ * Records Kubernetes Events on a tenant (what {@code kubectl describe kaleemtenant} shows),
+ * aggregated the way client-go's event correlator does: a reason and message that repeat on the
+ * same tenant bump the {@code count} and {@code lastTimestamp} of its Event (one patch) instead of
+ * adding one more object. Callers emit on transitions only (a condition that changed, a write that
+ * happened).
+ */
 public class TenantEvents implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TenantEvents.class);
@@ -36,6 +42,18 @@ public class TenantEvents implements AutoCloseable {
           },
           (r, pool) -> log.warn("event queue full: an event was dropped"));
 
+  /** One recorded Event per tenant, type and reason (bounded: the oldest entries are forgotten). */
+  private record Recorded(String name, int count) {}
+
+  private final java.util.Map<String, Recorded> recorded =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, Recorded> e) {
+              return size() > 10_000;
+            }
+          });
+
   public TenantEvents(KubernetesClient client, MeterRegistry meters) {
     this.client = client;
     this.meters = meters;
@@ -52,6 +70,17 @@ public class TenantEvents implements AutoCloseable {
     }
   }
 
+  private void count(String type, String reason, String message) {
+    if ("Warning".equals(type)) {
+      log.warn("event {}: {}", reason, message);
+    } else {
+      log.info("event {}: {}", reason, message);
+    }
+    meters
+        .counter(io.kaleem.crds.metrics.MetricNames.OPERATOR_EVENTS, "type", type, "reason", reason)
+        .increment();
+  }
+
   public void normal(KaleemTenant t, String reason, String message) {
     emit(t, "Normal", reason, message);
   }
@@ -63,6 +92,37 @@ public class TenantEvents implements AutoCloseable {
   private void emit(KaleemTenant t, String type, String reason, String message) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String ns = t.getMetadata().getNamespace();
+    String msg = message.length() > 1000 ? message.substring(0, 1000) : message;
+    // client-go's dedup key: same object, type, reason and message. A different message under
+    // the same reason is a different fact and keeps its own Event.
+    String key = t.getMetadata().getUid() + "|" + type + "|" + reason + "|" + msg;
+    Recorded before = recorded.get(key);
+    if (before != null) {
+      Recorded now2 = new Recorded(before.name(), before.count() + 1);
+      recorded.put(key, now2);
+      count(type, reason, message);
+      sender.execute(
+          () -> {
+            try {
+              client
+                  .v1()
+                  .events()
+                  .inNamespace(ns)
+                  .withName(now2.name())
+                  .patch(
+                      io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                          io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                      io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                          java.util.Map.of("count", now2.count(), "lastTimestamp", now)));
+            } catch (KubernetesClientException ex) {
+              if (ex.getCode() == 404) {
+                recorded.remove(key); // expired (events have a TTL): the next one is new
+              }
+              log.warn("could not update event {}: {}", reason, ex.getMessage());
+            }
+          });
+      return;
+    }
     Event e =
         new EventBuilder()
             .withNewMetadata()
@@ -81,7 +141,7 @@ public class TenantEvents implements AutoCloseable {
                     .build())
             .withType(type)
             .withReason(reason)
-            .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+            .withMessage(msg)
             .withFirstTimestamp(now)
             .withLastTimestamp(now)
             .withCount(1)
@@ -90,17 +150,14 @@ public class TenantEvents implements AutoCloseable {
             .endSource()
             .withReportingComponent("kaleem-operator")
             .build();
-    if ("Warning".equals(type)) {
-      log.warn("event {}: {}", reason, message);
-    } else {
-      log.info("event {}: {}", reason, message);
-    }
-    meters.counter("kaleem_operator_events_total", "type", type, "reason", reason).increment();
+    recorded.put(key, new Recorded(e.getMetadata().getName(), 1));
+    count(type, reason, message);
     sender.execute(
         () -> {
           try {
             client.v1().events().inNamespace(ns).resource(e).create();
           } catch (KubernetesClientException ex) {
+            recorded.remove(key);
             // An event that cannot be recorded must not fail the reconcile it describes.
             log.warn("could not record event {}: {}", reason, ex.getMessage());
           }

@@ -41,7 +41,7 @@ public final class OperatorBench {
 
   private OperatorBench() {}
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return f[0] + " " + f[1] + " " + f[2];
@@ -228,7 +228,7 @@ public final class OperatorBench {
   }
 
   /** Stand-in for kube-controller-manager: every new template becomes available at once. */
-  private static Watch deploymentController(OperatorHarness h) {
+  static Watch deploymentController(OperatorHarness h) {
     return h.client
         .apps()
         .deployments()
@@ -262,7 +262,7 @@ public final class OperatorBench {
             });
   }
 
-  private static double percentile(Timer t, double p) {
+  static double percentile(Timer t, double p) {
     for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
       if (Math.abs(v.percentile() - p) < 1e-9) {
         return v.value(TimeUnit.SECONDS);
@@ -271,17 +271,17 @@ public final class OperatorBench {
     return Double.NaN;
   }
 
-  private static String[] row(String what, String value, String target, boolean met) {
+  static String[] row(String what, String value, String target, boolean met) {
     return new String[] {what, value, target, target.isEmpty() ? "" : met ? "met" : "MISSED"};
   }
 
-  private static String table(List<String[]> rows) {
+  static String table(List<String[]> rows) {
     StringBuilder b = new StringBuilder("| measure | value | target | |\n|---|---:|---|---|\n");
     rows.forEach(r -> b.append("| ").append(String.join(" | ", r)).append(" |\n"));
     return b.toString();
   }
 
-  private static String fmt(double d) {
+  static String fmt(double d) {
     return String.format(Locale.ROOT, d >= 100 ? "%.0f" : "%.2f", d);
   }
 }

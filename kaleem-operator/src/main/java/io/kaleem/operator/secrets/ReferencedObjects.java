@@ -1,0 +1,78 @@
+package io.kaleem.operator.secrets;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.operator.spec.SpecValidator;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The Secrets and ConfigMaps tenants refer to (database URI, JWK set, Redis/AMQP URLs, api.env),
+ * read from informer caches instead of one GET per reference per reconcile. A change to one
+ * triggers exactly the tenants of its namespace that refer to it, so a Secret created after the
+ * tenant moves it on at once instead of at the next retry.
+ */
+public final class ReferencedObjects {
+
+  public static final String SECRETS = "referenced-secrets";
+  public static final String CONFIG_MAPS = "referenced-configmaps";
+
+  private InformerEventSource<Secret, KaleemTenant> secrets;
+  private InformerEventSource<ConfigMap, KaleemTenant> configMaps;
+
+  public InformerEventSource<Secret, KaleemTenant> secretSource(
+      EventSourceContext<KaleemTenant> ctx) {
+    secrets = source(Secret.class, SECRETS, ApiSecrets.Source.Secret, ctx);
+    return secrets;
+  }
+
+  public InformerEventSource<ConfigMap, KaleemTenant> configMapSource(
+      EventSourceContext<KaleemTenant> ctx) {
+    configMaps = source(ConfigMap.class, CONFIG_MAPS, ApiSecrets.Source.ConfigMap, ctx);
+    return configMaps;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, KaleemTenant> source(
+      Class<R> type, String name, ApiSecrets.Source kind, EventSourceContext<KaleemTenant> ctx) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, KaleemTenant.class)
+            .withName(name)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                (R o) ->
+                    ctx.getPrimaryCache()
+                        .list(o.getMetadata().getNamespace())
+                        .filter(t -> refersTo(t, kind, o.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build(),
+        ctx);
+  }
+
+  private static boolean refersTo(KaleemTenant t, ApiSecrets.Source kind, String name) {
+    if (t.getSpec() == null || !SpecValidator.problems(t.getSpec()).isEmpty()) {
+      return false;
+    }
+    return ApiSecrets.of(t.getMetadata().getName(), t.getSpec()).stream()
+        .anyMatch(r -> r.source() == kind && r.name().equals(name));
+  }
+
+  public Secret secret(String namespace, String name) {
+    return secrets.get(new ResourceID(name, namespace)).orElse(null);
+  }
+
+  public ConfigMap configMap(String namespace, String name) {
+    return configMaps.get(new ResourceID(name, namespace)).orElse(null);
+  }
+
+  /** Names of the event sources, for tests and health reports. */
+  public static Set<String> names() {
+    return Set.of(SECRETS, CONFIG_MAPS);
+  }
+}

@@ -1,0 +1,231 @@
+package io.kaleem.operator.workload;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.operator.Labels;
+import io.kaleem.operator.resources.Applier;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A tenant-owned object kept by a JOSDK dependent, read from its informer (label {@code
+ * app.kubernetes.io/managed-by=kaleem-operator}, mapped to the tenant by controller owner
+ * reference), so a reconcile with nothing to change sends no request.
+ *
+ * <p>Writes differ from JOSDK's non-SSA defaults in two ways, both because the mock API server and
+ * older clusters must run the same path as production:
+ *
+ * <ul>
+ *   <li>updates are JSON merge patches of the fields we render, without a resourceVersion: other
+ *       writers' labels, annotations and fields survive, and an HPA moving {@code replicas} between
+ *       our read and our write cannot turn into a 409;
+ *   <li>a create that meets an existing object is a {@link NameConflictException}: that object was
+ *       not in our cache, so it is not ours, and it is never adopted.
+ * </ul>
+ */
+public abstract class OwnedDependent<R extends HasMetadata>
+    extends KubernetesDependentResource<R, KaleemTenant>
+    implements Creator<R, KaleemTenant>, Updater<R, KaleemTenant> {
+
+  protected OwnedDependent(Class<R> type) {
+    super(type);
+  }
+
+  /**
+   * Objects map to their tenant through the controller owner reference {@link #placed} writes. Not
+   * a {@code GarbageCollected} dependent: that would make every dependent a deleter, and a false
+   * precondition would delete the BlueGreen preview; only {@link HpaDependent} and {@link
+   * ConfigMapsDependent} delete. The API server's garbage collector removes the rest with the
+   * tenant.
+   */
+  @Override
+  protected java.util.Optional<
+          io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper<R>>
+      getSecondaryToPrimaryMapper(
+          io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<KaleemTenant> ctx) {
+    return java.util.Optional.of(
+        io.javaoperatorsdk.operator.processing.event.source.informer.Mappers.fromOwnerReferences(
+            KaleemTenant.class, false));
+  }
+
+  /** The owner reference is part of what {@link #placed} renders. */
+  @Override
+  protected void addReferenceHandlingMetadata(R desired, KaleemTenant t) {}
+
+  /** The object's name; the target is found without rendering it. */
+  protected abstract String name(KaleemTenant t);
+
+  @Override
+  protected ResourceID targetSecondaryResourceID(KaleemTenant t, Context<KaleemTenant> ctx) {
+    return new ResourceID(name(t), t.getMetadata().getNamespace());
+  }
+
+  /**
+   * The target from this dependent's own informer: another informer of the same kind (the
+   * referenced Secrets and ConfigMaps) must not make the lookup ambiguous.
+   */
+  @Override
+  public java.util.Optional<R> getSecondaryResource(KaleemTenant t, Context<KaleemTenant> ctx) {
+    return selectTargetSecondaryResource(
+        eventSource().orElseThrow().getSecondaryResources(t), t, ctx);
+  }
+
+  /** Namespace, common labels and an annotations map on a rendered object. */
+  protected static <T extends HasMetadata> T placed(KaleemTenant t, T o) {
+    o.getMetadata().setNamespace(t.getMetadata().getNamespace());
+    Map<String, String> labels =
+        o.getMetadata().getLabels() == null
+            ? new HashMap<>()
+            : new HashMap<>(o.getMetadata().getLabels());
+    labels.putAll(Labels.common(t));
+    o.getMetadata().setLabels(labels);
+    if (o.getMetadata().getAnnotations() == null) {
+      o.getMetadata().setAnnotations(new HashMap<>());
+    }
+    // The controller reference (blockOwnerDeletion: foreground deletion of the tenant waits for
+    // it); the informer maps objects back to their tenant through it.
+    o.getMetadata()
+        .setOwnerReferences(
+            java.util.List.of(
+                new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion(t.getApiVersion())
+                    .withKind(t.getKind())
+                    .withName(t.getMetadata().getName())
+                    .withUid(t.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build()));
+    return o;
+  }
+
+  @Override
+  public R create(R desired, KaleemTenant t, Context<KaleemTenant> ctx) {
+    try {
+      R created = super.create(desired, t, ctx);
+      WorkloadWrites.record(ctx, "Created", desired.getKind(), desired.getMetadata().getName());
+      return created;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw new NameConflictException(desired.getKind(), desired.getMetadata().getName(), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The object to write, or null to leave the existing one exactly as it is (a BlueGreen judgement
+   * keeps the active Deployment and Service untouched).
+   */
+  protected abstract R render(KaleemTenant t, Context<KaleemTenant> ctx);
+
+  @Override
+  protected final R desired(KaleemTenant t, Context<KaleemTenant> ctx) {
+    R r = render(t, ctx);
+    if (r == null) {
+      return getSecondaryResource(t, ctx)
+          .map(Serialization::clone)
+          .orElseThrow(
+              () -> new IllegalStateException(name(t) + " is to be kept but does not exist"));
+    }
+    // The hash of what we render, before any server default: equal hashes mean nothing of ours
+    // changed, whatever the API server added (so defaults never cause an update loop).
+    r.getMetadata().getAnnotations().remove(Labels.DESIRED_HASH);
+    r.getMetadata().getAnnotations().put(Labels.DESIRED_HASH, Applier.hash(r));
+    return r;
+  }
+
+  /**
+   * Written when our rendering changed (the desired-state hash), or when a field that decides what
+   * runs was edited by hand (revision label, config hash, images, ConfigMap data: compared exactly,
+   * because the API server never rewrites them). A kept object always matches.
+   */
+  @Override
+  public Matcher.Result<R> match(R actual, KaleemTenant t, Context<KaleemTenant> ctx) {
+    if (render(t, ctx) == null) {
+      return Matcher.Result.computed(true, actual);
+    }
+    R desired = desired(t, ctx);
+    String hash = desired.getMetadata().getAnnotations().get(Labels.DESIRED_HASH);
+    Map<String, String> have = actual.getMetadata().getAnnotations();
+    boolean same =
+        have != null
+            && hash.equals(have.get(Labels.DESIRED_HASH))
+            && !Applier.drifted(desired, actual);
+    return Matcher.Result.computed(same, desired);
+  }
+
+  @Override
+  public R update(R actual, R desired, KaleemTenant t, Context<KaleemTenant> ctx) {
+    R updated = patch(ctx, actual, desired);
+    WorkloadWrites.record(ctx, "Updated", desired.getKind(), desired.getMetadata().getName());
+    return updated;
+  }
+
+  @Override
+  public void deleteTargetResource(
+      KaleemTenant t, R resource, ResourceID key, Context<KaleemTenant> ctx) {
+    super.deleteTargetResource(t, resource, key, ctx);
+    WorkloadWrites.record(ctx, "Deleted", resource.getKind(), resource.getMetadata().getName());
+  }
+
+  @Override
+  protected void handleDelete(KaleemTenant t, R secondary, Context<KaleemTenant> ctx) {
+    super.handleDelete(t, secondary, ctx);
+    if (secondary != null) {
+      WorkloadWrites.record(ctx, "Deleted", secondary.getKind(), secondary.getMetadata().getName());
+    }
+  }
+
+  /**
+   * Our fields onto the object as cached, sent as a JSON Patch computed against that cached object
+   * (no read): maps merge (other writers' labels, annotations and fields stay), lists and values we
+   * render replace theirs, fields we do not render (the HPA's replicas, the cluster IP, status) are
+   * not in the patch at all. No resourceVersion test: a concurrent status or scale write cannot
+   * make it fail with a 409. (JSON Patch rather than merge patch because the fabric8 mock API
+   * server does not replace lists on a merge patch; a real API server does both.)
+   */
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> R patch(Context<KaleemTenant> ctx, R actual, R desired) {
+    var json = ctx.getClient().getKubernetesSerialization();
+    Map<String, Object> merged = json.convertValue(actual, Map.class);
+    Map<String, Object> ours = json.convertValue(desired, Map.class);
+    ours.remove("status");
+    Map<String, Object> meta = (Map<String, Object>) ours.get("metadata");
+    if (meta != null) {
+      meta.remove("resourceVersion");
+      // Ours is already there (the object came from our owner-reference-mapped cache).
+      meta.remove("ownerReferences");
+      meta.remove("managedFields");
+    }
+    mergeInto(merged, ours);
+    R target = (R) json.convertValue(merged, actual.getClass());
+    // A copy as the patch base: the client clears the base's resourceVersion, and the cached
+    // object is shared with the informer.
+    R base = (R) json.convertValue(actual, actual.getClass());
+    return ctx.getClient().resource(base).patch(PatchContext.of(PatchType.JSON), target);
+  }
+
+  /** RFC 7386 merge of {@code patch} into {@code target}, in place. */
+  @SuppressWarnings("unchecked")
+  static void mergeInto(Map<String, Object> target, Map<String, Object> patch) {
+    patch.forEach(
+        (k, v) -> {
+          Object t = target.get(k);
+          if (v instanceof Map<?, ?> pv && t instanceof Map<?, ?> tv) {
+            mergeInto((Map<String, Object>) tv, (Map<String, Object>) pv);
+          } else if (v != null) {
+            target.put(k, v);
+          }
+        });
+  }
+}
