@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.bson.Document;
 import org.bson.types.ObjectId;
@@ -29,6 +30,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -68,6 +70,14 @@ public class DomainEvents {
   private final Clock clock;
   private final String tenant;
   private final RelaySignal signal;
+
+  /**
+   * The last move queued per document in this process. Moves of one document run one after the
+   * other: a move inserts every event the document holds, so N concurrent writers of one document
+   * would otherwise each insert up to N events (N² outbox inserts, most of them duplicates), and a
+   * later move could insert a newer event before an earlier move inserted an older one.
+   */
+  private final Map<String, Mono<Void>> movesInFlight = new ConcurrentHashMap<>();
 
   /**
    * A fault injected between the change and the move to the outbox, standing in for a process that
@@ -204,10 +214,30 @@ public class DomainEvents {
           }
           String collection = mongo.getCollectionName(type);
           Query byId = new Query(Criteria.where("_id").is(id));
-          return mongo
-              .findOne(byId, Document.class, collection)
-              .flatMap(doc -> move(type, byId, collection, doc));
+          return afterEarlierMoves(
+              collection + "/" + id,
+              mongo
+                  .findOne(byId, Document.class, collection)
+                  .flatMap(doc -> move(type, byId, collection, doc)));
         });
+  }
+
+  /**
+   * Runs {@code move} once the move queued before it for the same document has ended (however it
+   * ended); this one then re-reads the document, so it finds only what that move left. The entry is
+   * removed by the last move of a queue, so the map holds only documents being moved.
+   */
+  private Mono<Void> afterEarlierMoves(String key, Mono<Void> move) {
+    Sinks.Empty<Void> done = Sinks.empty();
+    Mono<Void> mine = done.asMono();
+    Mono<Void> earlier = movesInFlight.put(key, mine);
+    Mono<Void> wait = earlier == null ? Mono.empty() : earlier.onErrorResume(e -> Mono.empty());
+    return wait.then(move)
+        .doFinally(
+            signalType -> {
+              done.tryEmitEmpty();
+              movesInFlight.remove(key, mine);
+            });
   }
 
   private Mono<Void> move(Class<?> type, Query byId, String collection, Document doc) {
