@@ -1,13 +1,14 @@
 package io.kaleem.api.security;
 
 import io.kaleem.api.errors.ProblemWriter;
-import io.kaleem.api.ratelimit.RateLimitGate;
 import io.kaleem.api.ratelimit.RateLimiter;
+import io.kaleem.api.redis.RedisGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -95,6 +96,18 @@ class SecurityConfiguration {
   }
 
   /**
+   * The rate limiter's buckets, kept as {@code kaleem.security.rate-limit} says; what a request
+   * draws from them is the {@link RequestBudget}'s business.
+   */
+  @Bean
+  RateLimiter rateLimiter(
+      SecurityProperties props, LettuceConnectionFactory redis, RedisGuard guard) {
+    SecurityProperties.RateLimit cfg = props.rateLimit();
+    return new RateLimiter(
+        new RateLimiter.Settings(cfg.keyPrefix(), cfg.window(), cfg.leaseShare()), redis, guard);
+  }
+
+  /**
    * Every request's security, in Spring Security's place in the web filter chain: firewall, CORS
    * when origins are configured, then the {@link AccessGate}.
    */
@@ -103,6 +116,7 @@ class SecurityConfiguration {
       VerifiedTokenCache decoder,
       ProblemWriter problems,
       RateLimiter limiter,
+      RequestBudgets plans,
       SecurityProperties props) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
     tokens.setJwtAuthenticationConverter(
@@ -112,7 +126,11 @@ class SecurityConfiguration {
     return new SecurityFilter(
         new RequestFirewall(),
         cors,
-        new AccessGate(decoder, tokens, new RateLimitGate(limiter, props, problems), problems),
+        new AccessGate(
+            decoder,
+            tokens,
+            new RequestBudget(limiter, plans, props.rateLimit(), problems),
+            problems),
         problems);
   }
 
