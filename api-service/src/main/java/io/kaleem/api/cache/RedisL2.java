@@ -71,11 +71,11 @@ final class RedisL2 {
    * connection fails at once.
    */
   Mono<Boolean> fence(String key, Duration fenceFor) {
-    return redis.opsForValue().set(key, ValueCodec.FENCE, fenceFor).timeout(guard.writeTimeout());
+    return guard.unbroken(redis.opsForValue().set(key, ValueCodec.FENCE, fenceFor));
   }
 
   Mono<Long> increment(String key) {
-    return redis.opsForValue().increment(key).timeout(guard.writeTimeout());
+    return guard.unbroken(redis.opsForValue().increment(key));
   }
 
   Mono<Long> readLong(String key) {
@@ -83,9 +83,7 @@ final class RedisL2 {
   }
 
   Mono<Long> publish(String channel, String message) {
-    return redis
-        .convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8))
-        .timeout(guard.writeTimeout());
+    return guard.unbroken(redis.convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**

@@ -34,6 +34,7 @@ public class RedisGuard {
   private final RedisGuardProperties cfg;
   private final CircuitBreaker breaker;
   private final List<Runnable> onRecovery = new CopyOnWriteArrayList<>();
+  private volatile boolean connected = true;
 
   public RedisGuard(RedisGuardProperties cfg) {
     this.cfg = cfg;
@@ -83,6 +84,35 @@ public class RedisGuard {
   /** A call bounded by {@code limit}, through the breaker (admin scans). */
   public <T> Mono<T> bounded(Mono<T> call, Duration limit) {
     return call.timeout(limit).transformDeferred(CircuitBreakerOperator.of(breaker));
+  }
+
+  /**
+   * A call that must not wait for the breaker (an invalidation: it should reach Redis whenever
+   * Redis can take it), bounded by {@code write-timeout}; refused at once while the shared
+   * connection was never made, so it cannot open that connection on the calling thread.
+   */
+  public <T> Mono<T> unbroken(Mono<T> call) {
+    return Mono.defer(
+        () ->
+            connected
+                ? call.timeout(cfg.writeTimeout())
+                : Mono.error(new IllegalStateException("no Redis connection yet")));
+  }
+
+  /**
+   * Redis could not be reached when the shared connection was first opened: until {@link
+   * #connectionMade} every call is refused at once (circuit forced open), so no request thread ever
+   * runs Spring Data Redis's lazy, blocking connect.
+   */
+  void awaitConnection() {
+    connected = false;
+    breaker.transitionToForcedOpenState();
+  }
+
+  /** The shared connection is open (made off the request threads): calls go to Redis again. */
+  void connectionMade() {
+    connected = true;
+    breaker.transitionToClosedState();
   }
 
   /**

@@ -279,23 +279,61 @@ class CacheClusterTest {
     assertThat(done.get()).isEqualTo(total);
 
     // L2 is used again: a fresh read is stored in this Redis.
+    String p1 = paths.get(1);
+    awaitFilledInL2(
+        app, redis, p1, "product:" + m + ":" + p1.substring(p1.lastIndexOf('/') + 1));
+    // The price written during the outage is what every level serves now.
+    assertThat(price(app, paths.get(0))).isEqualTo(6.0);
+  }
+
+  /**
+   * Redis absent at start-up: the shared connection is made later on a bounded-elastic thread,
+   * never by a request's lazy connect on an event loop (BlockHound, active in every test, would
+   * fail the request that did), and then the cache uses Redis.
+   */
+  @Test
+  void redisAbsentAtStartUpIsConnectedLaterOffTheRequestThreads() throws Exception {
+    DedicatedRedis redis = new DedicatedRedis();
+    OPEN.add(redis);
+    StandaloneApp app =
+        start(
+            props(redis.url(), "kc-late:" + UUID.randomUUID(), "cache-late-" + UUID.randomUUID()));
+    RedisGuard guard = app.bean(RedisGuard.class);
+    assertThat(guard.available()).isFalse();
+    String m = fixtures(app).merchant();
+    String id = (String) fixtures(app).product(m, "L-1", "5.00", 9).get("id");
+    String path = "/api/v1/merchants/" + m + "/products/" + id;
+    assertThat(price(app, path)).isEqualTo(5.0);
+    patchPrice(app, path, 7.0);
+    assertThat(price(app, path)).isEqualTo(7.0);
+
+    redis.start();
     await(
-        "the circuit closes and a read fills L2",
+        "the shared connection is made and calls go to Redis",
+        Duration.ofSeconds(60),
+        () -> guard.state().equals("CLOSED"));
+    patchPrice(app, path, 8.0);
+    assertThat(price(app, path)).isEqualTo(8.0);
+    awaitFilledInL2(app, redis, path, "product:" + m + ":" + id);
+  }
+
+  /** Until a read of {@code path} (its key evicted, the write guard passed) lands in L2. */
+  static void awaitFilledInL2(StandaloneApp app, DedicatedRedis redis, String path, String key)
+      throws InterruptedException {
+    TwoLevelCache cache = app.bean(TwoLevelCache.class);
+    await(
+        "the circuit is closed and a read fills L2",
         Duration.ofSeconds(60),
         () -> {
-          String p = paths.get(1);
-          String key = "product:" + m + ":" + p.substring(p.lastIndexOf('/') + 1);
           app.http.delete().uri("/admin/cache/keys/" + key).exchange();
           try {
             Thread.sleep(cache.properties().writeGuard().toMillis() + 100);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          price(app, p);
+          price(app, path);
           return redis.exists(cache.redisKey(key));
         });
-    // The price written during the outage is what every level serves now.
-    assertThat(price(app, paths.get(0))).isEqualTo(6.0);
   }
 
   @Test
