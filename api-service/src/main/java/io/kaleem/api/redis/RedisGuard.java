@@ -49,6 +49,10 @@ public class RedisGuard {
                 .slowCallDurationThreshold(cfg.readTimeout())
                 .slowCallRateThreshold(50)
                 .waitDurationInOpenState(cfg.breakerWait())
+                // Probing starts when the wait is over, not at the next guarded call: callers
+                // that skip Redis while the circuit is open (available() false) would otherwise
+                // keep it open forever once no other call tries.
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .build());
     breaker

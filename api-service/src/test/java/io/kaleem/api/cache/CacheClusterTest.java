@@ -280,8 +280,7 @@ class CacheClusterTest {
 
     // L2 is used again: a fresh read is stored in this Redis.
     String p1 = paths.get(1);
-    awaitFilledInL2(
-        app, redis, p1, "product:" + m + ":" + p1.substring(p1.lastIndexOf('/') + 1));
+    awaitFilledInL2(app, redis, p1, "product:" + m + ":" + p1.substring(p1.lastIndexOf('/') + 1));
     // The price written during the outage is what every level serves now.
     assertThat(price(app, paths.get(0))).isEqualTo(6.0);
   }

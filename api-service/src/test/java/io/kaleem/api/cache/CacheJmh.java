@@ -63,6 +63,8 @@ public class CacheJmh {
     redis = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
     redis.afterPropertiesSet();
     redis.start();
+    // Open the shared connection here, not inside the first measured call.
+    redis.getReactiveConnection().close();
     CacheProperties props =
         new CacheProperties(
             true,

@@ -73,5 +73,17 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     builder.allowBlockingCallsInside(
         "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine$OpenState",
         "toHalfOpenState");
+    // Lettuce's SharedLock orders command writes against exclusive endpoint work (activation,
+    // reconnect, close): writers take it for the in-memory hand-over of a command to the channel
+    // and never hold it across I/O, so a writer on a Lettuce event loop waits for microseconds.
+    // While Redis restarts, reconnects and writes meet on it. (A BlockingOperationError thrown
+    // from inside it leaves the lock held and hangs every later close: it must not be detected.)
+    for (String method : new String[] {"incrementWriters", "doExclusive", "lockWritersExclusive"}) {
+      builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
+    }
+    // Netty's adaptive buffer allocator takes a StampedLock when a magazine group grows (a new
+    // connection's first buffers, e.g. Lettuce reconnecting): in-memory bookkeeping of the pool.
+    builder.allowBlockingCallsInside(
+        "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
   }
 }
