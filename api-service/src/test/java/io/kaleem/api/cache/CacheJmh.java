@@ -64,7 +64,9 @@ public class CacheJmh {
     redis.afterPropertiesSet();
     redis.start();
     // Open the shared connection here, not inside the first measured call.
-    redis.getReactiveConnection().close();
+    org.springframework.data.redis.connection.ReactiveRedisConnection first =
+        redis.getReactiveConnection();
+    first.close();
     CacheProperties props =
         new CacheProperties(
             true,
