@@ -2,7 +2,7 @@ package io.kaleem.api.auth;
 
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.errors.ProblemType;
-import io.kaleem.api.ratelimit.RateLimitGate;
+import io.kaleem.api.security.ClientAddress;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -38,7 +38,7 @@ class AuthController {
   @PostMapping("/login")
   Mono<TokenResponse> login(
       @Valid @RequestBody AuthRequests.Login body, ServerWebExchange exchange) {
-    return auth.login(body, RateLimitGate.clientIp(exchange))
+    return auth.login(body, ClientAddress.of(exchange))
         .doOnError(
             ApiException.class,
             e -> {

@@ -1,5 +1,6 @@
 package io.kaleem.api.cache;
 
+import io.kaleem.api.redis.RedisGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.UUID;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,8 +23,11 @@ class CacheConfiguration {
 
   @Bean(destroyMethod = "close")
   TwoLevelCache twoLevelCache(
-      CacheProperties props, LettuceConnectionFactory redis, CacheMetrics metrics) {
-    TwoLevelCache cache = new TwoLevelCache(props, new RedisL2(redis, props.l2()), metrics);
+      CacheProperties props,
+      LettuceConnectionFactory redis,
+      RedisGuard guard,
+      CacheMetrics metrics) {
+    TwoLevelCache cache = new TwoLevelCache(props, new RedisL2(redis, guard), metrics);
     if (props.enabled()) {
       cache.listen(
           new InvalidationChannel(

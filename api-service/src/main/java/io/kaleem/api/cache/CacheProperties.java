@@ -54,16 +54,10 @@ public record CacheProperties(
   public record L1(@DefaultValue("10000") long maxSize, @DefaultValue("60s") Duration ttl) {}
 
   /**
-   * @param ttl how long an entry lives in Redis
-   * @param timeout a Redis call slower than this counts as failed: the read goes on to the database
-   * @param breakerWait how long the circuit stays open before a few probe calls go to Redis again
-   * @param invalidationTimeout how long a write waits for its invalidation to reach Redis
+   * @param ttl how long an entry lives in Redis. Timeouts and the circuit breaker are the API's one
+   *     Redis policy, {@code kaleem.redis.*} ({@code RedisGuard}).
    */
-  public record L2(
-      @DefaultValue("5m") Duration ttl,
-      @DefaultValue("50ms") Duration timeout,
-      @DefaultValue("2s") Duration breakerWait,
-      @DefaultValue("250ms") Duration invalidationTimeout) {}
+  public record L2(@DefaultValue("5m") Duration ttl) {}
 
   /**
    * @param schedule six-field Spring cron (second minute hour day month weekday)

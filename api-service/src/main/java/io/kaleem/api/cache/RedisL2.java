@@ -1,8 +1,6 @@
 package io.kaleem.api.cache;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.kaleem.api.redis.RedisGuard;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +15,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * The cache's Redis calls (Spring Data Redis's reactive template on the API's one Lettuce client),
- * each bounded by {@code kaleem.cache.l2.timeout} and behind one circuit breaker: after half of the
- * recent calls failed or were slow, calls fail at once for {@code l2.breaker-wait}, then a few
- * probes decide whether Redis is back. Callers treat every failure as "L2 has nothing": a read goes
- * on to the database, a fill is dropped, so a sick Redis costs a request at most one timeout and,
- * once the breaker is open, nothing.
+ * each bounded and behind the API's one {@link RedisGuard} (the circuit breaker the rate limiter
+ * shares): reads by {@code kaleem.redis.read-timeout}, fills and leases by {@code write-timeout}.
+ * Callers treat every failure as "L2 has nothing": a read goes on to the database, a fill is
+ * dropped, so a sick Redis costs a request at most one timeout and, once the circuit is open,
+ * nothing.
  */
 final class RedisL2 {
 
@@ -32,11 +30,9 @@ final class RedisL2 {
           Long.class);
 
   private final ReactiveRedisTemplate<String, byte[]> redis;
-  private final Duration timeout;
-  private final Duration writeTimeout;
-  private final CircuitBreaker breaker;
+  private final RedisGuard guard;
 
-  RedisL2(ReactiveRedisConnectionFactory factory, CacheProperties.L2 cfg) {
+  RedisL2(ReactiveRedisConnectionFactory factory, RedisGuard guard) {
     this.redis =
         new ReactiveRedisTemplate<>(
             factory,
@@ -44,39 +40,20 @@ final class RedisL2 {
                     RedisSerializer.string())
                 .value(RedisSerializer.byteArray())
                 .build());
-    this.timeout = cfg.timeout();
-    this.writeTimeout = cfg.invalidationTimeout();
-    this.breaker =
-        CircuitBreaker.of(
-            "cache-redis",
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .slowCallDurationThreshold(cfg.timeout())
-                .slowCallRateThreshold(50)
-                .waitDurationInOpenState(cfg.breakerWait())
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .build());
+    this.guard = guard;
   }
 
-  CircuitBreaker breaker() {
-    return breaker;
+  RedisGuard guard() {
+    return guard;
   }
 
-  /** Whether calls currently go to Redis (breaker closed or probing). */
+  /** Whether calls currently go to Redis (circuit closed or probing). */
   boolean available() {
-    return breaker.getState() != CircuitBreaker.State.OPEN
-        && breaker.getState() != CircuitBreaker.State.FORCED_OPEN;
-  }
-
-  private <T> Mono<T> guarded(Mono<T> call, Duration limit) {
-    return call.timeout(limit).transformDeferred(CircuitBreakerOperator.of(breaker));
+    return guard.available();
   }
 
   Mono<byte[]> get(String key) {
-    return guarded(redis.opsForValue().get(key), timeout);
+    return guard.read(redis.opsForValue().get(key));
   }
 
   /**
@@ -84,21 +61,21 @@ final class RedisL2 {
    * after the answer, so they may wait longer than reads.
    */
   Mono<Boolean> fill(String key, byte[] value, Duration ttl) {
-    return guarded(redis.opsForValue().setIfAbsent(key, value, ttl), writeTimeout);
+    return guard.write(redis.opsForValue().setIfAbsent(key, value, ttl));
   }
 
   /**
    * Replaces whatever the key holds with a short-lived fence (see {@link #fill}). Invalidations
    * (fence, generation, publish) do not ask the breaker: a write must reach Redis whenever Redis
-   * can take it, and waits at most {@code l2.invalidation-timeout}; a command on a lost connection
-   * fails at once.
+   * can take it, and waits at most {@code kaleem.redis.write-timeout}; a command on a lost
+   * connection fails at once.
    */
-  Mono<Boolean> fence(String key, Duration guard) {
-    return redis.opsForValue().set(key, ValueCodec.FENCE, guard).timeout(writeTimeout);
+  Mono<Boolean> fence(String key, Duration fenceFor) {
+    return guard.unbroken(redis.opsForValue().set(key, ValueCodec.FENCE, fenceFor));
   }
 
   Mono<Long> increment(String key) {
-    return redis.opsForValue().increment(key).timeout(writeTimeout);
+    return guard.unbroken(redis.opsForValue().increment(key));
   }
 
   Mono<Long> readLong(String key) {
@@ -106,9 +83,7 @@ final class RedisL2 {
   }
 
   Mono<Long> publish(String channel, String message) {
-    return redis
-        .convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8))
-        .timeout(writeTimeout);
+    return guard.unbroken(redis.convertAndSend(channel, message.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
@@ -117,18 +92,17 @@ final class RedisL2 {
    * then leave the tick, so a read-sized timeout would turn a busy Redis into a skipped tick.
    */
   Mono<Boolean> lease(String key, String owner, Duration ttl) {
-    return guarded(
-        redis.opsForValue().setIfAbsent(key, owner.getBytes(StandardCharsets.UTF_8), ttl),
-        writeTimeout);
+    return guard.write(
+        redis.opsForValue().setIfAbsent(key, owner.getBytes(StandardCharsets.UTF_8), ttl));
   }
 
   Mono<Boolean> release(String key, String owner) {
-    return guarded(
+    return guard
+        .write(
             redis
                 .execute(
                     DELETE_IF_OWNED, List.of(key), List.of(owner.getBytes(StandardCharsets.UTF_8)))
-                .next(),
-            writeTimeout)
+                .next())
         .map(n -> n != null && n > 0);
   }
 
@@ -142,12 +116,12 @@ final class RedisL2 {
             .scan(ScanOptions.scanOptions().match(pattern).count(500).build())
             .buffer(500)
             .concatMap(keys -> redis.unlink(keys.toArray(String[]::new)));
-    return guarded(deleted.reduce(0L, Long::sum), limit);
+    return guard.bounded(deleted.reduce(0L, Long::sum), limit);
   }
 
   /** Keys and bytes of the tenant's cache in Redis, for the admin stats. */
   Mono<Long> count(String pattern, Duration limit) {
-    return guarded(
+    return guard.bounded(
         redis.scan(ScanOptions.scanOptions().match(pattern).count(1000).build()).count(), limit);
   }
 }

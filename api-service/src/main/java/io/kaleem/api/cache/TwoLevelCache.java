@@ -110,15 +110,7 @@ public class TwoLevelCache implements AutoCloseable {
             .buildAsync();
     metrics.l1Size(() -> l1.synchronous().estimatedSize());
     // Invalidations that could not be sent go out as soon as Redis answers again.
-    l2.breaker()
-        .getEventPublisher()
-        .onStateTransition(
-            e -> {
-              if (e.getStateTransition().getToState()
-                  == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED) {
-                replayPending();
-              }
-            });
+    l2.guard().onRecovery(this::replayPending);
   }
 
   /** Starts listening to other replicas' invalidations. */
@@ -497,7 +489,7 @@ public class TwoLevelCache implements AutoCloseable {
             s.evictionCount()),
         new CacheStats.L2(
             cfg.l2().ttl().toString(),
-            l2.breaker().getState().name(),
+            l2.guard().state(),
             c != null && c.isSubscribed(),
             c == null ? 0 : c.subscriptions(),
             pendingCount.get()),

@@ -20,9 +20,8 @@ import reactor.core.publisher.SignalType;
 /**
  * First filter of every request: accepts a well-formed {@code X-Request-Id} (at most 64 of {@code
  * [A-Za-z0-9._-]}) or makes one, returns it on the response, puts the exchange (and so the id and,
- * later, the caller) in the Reactor context for every log line's MDC ({@link RequestContext}),
- * writes HSTS for requests that came over TLS, and writes one access log line per request when it
- * ends.
+ * later, the caller) in the Reactor context for every log line's MDC ({@link RequestContext}), and
+ * writes one access log line per request when it ends.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -63,22 +62,11 @@ public class RequestIdFilter implements WebFilter {
     var request = exchange.getRequest();
     String id = accept(request.getHeaders().getFirst(HEADER));
     exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
-    var headers = exchange.getResponse().getHeaders();
-    headers.set(HEADER, id);
-    if (overTls(exchange)) {
-      headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    }
+    exchange.getResponse().getHeaders().set(HEADER, id);
     return chain
         .filter(exchange)
         .doFinally(signal -> accessLog(exchange, start, signal))
         .contextWrite(ctx -> RequestContext.withExchange(ctx, exchange));
-  }
-
-  private static boolean overTls(ServerWebExchange exchange) {
-    var request = exchange.getRequest();
-    return request.getSslInfo() != null
-        || "https".equalsIgnoreCase(request.getURI().getScheme())
-        || "https".equalsIgnoreCase(request.getHeaders().getFirst("X-Forwarded-Proto"));
   }
 
   private static void accessLog(ServerWebExchange exchange, long start, SignalType signal) {

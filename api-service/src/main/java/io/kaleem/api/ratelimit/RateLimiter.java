@@ -10,7 +10,7 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.kaleem.api.redis.RedisEndpoint;
-import io.kaleem.api.security.SecurityProperties;
+import io.kaleem.api.redis.RedisGuard;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -28,60 +28,88 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Token buckets shared by every replica through Redis (Bucket4j's compare-and-swap Lettuce
- * backend). When Redis cannot be reached (absent at start-up, stopped, slow past {@code
- * redis-timeout}) each instance falls back to its own in-memory buckets, logs that once, and keeps
- * serving; it returns to the shared buckets as soon as Redis answers again.
+ * backend): a store of buckets by key and size, which knows nothing of who draws from them (the
+ * request budget in {@code security}, sign-in throttling in {@code auth}). When Redis is sick, as
+ * the API's one {@link RedisGuard} decides (failing, slow, absent at start-up), each instance draws
+ * from its own in-memory buckets and keeps serving; it returns to the shared buckets as soon as the
+ * guard's circuit lets calls through again and Redis answers.
  *
  * <p>The Lettuce client is the API's one Redis client, the native client of Spring Data Redis's
  * connection factory ({@code spring.data.redis.*}, {@code REDIS_URL}); this class owns only its
- * byte-array connection, which Bucket4j needs. A closed connection is replaced by a new one at most
- * once every two seconds, driven by requests, while commands on a disconnected one are rejected at
- * once (see {@code RedisClientOptions}), so no request waits for Redis to come back.
+ * byte-array connection, which Bucket4j needs. Lettuce reconnects it in the background after a
+ * Redis restart, and commands on it while it is down are rejected at once ({@code
+ * RedisClientOptions}), so no request waits for Redis to come back. Only a connection that was
+ * never made (Redis absent at start-up) is retried here, at most once per {@code
+ * kaleem.redis.breaker-wait}, in the background.
  */
-@Component
 public class RateLimiter implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
-  private static final long RECONNECT_INTERVAL_NANOS = Duration.ofSeconds(2).toNanos();
+  private static final Duration START_WAIT = Duration.ofSeconds(2);
 
   /** The outcome of one request against one limit. */
   public record Result(
       boolean allowed, long limit, long remaining, long resetSeconds, long retryAfterSeconds) {}
 
-  private final SecurityProperties.RateLimit cfg;
+  /**
+   * How buckets are kept.
+   *
+   * @param keyPrefix the tenant's namespace for buckets in Redis
+   * @param window every bucket refills completely once per window
+   * @param leaseShare the share of a bucket a replica takes from Redis at once and hands out
+   *     locally (tokens unspent when the window ends are lost)
+   */
+  public record Settings(String keyPrefix, Duration window, double leaseShare) {
+
+    public Settings {
+      if (leaseShare < 0 || leaseShare > 0.5) {
+        throw new IllegalArgumentException(
+            "the lease share must be between 0 and 0.5, was " + leaseShare);
+      }
+    }
+
+    /** Tokens taken from Redis at once for a bucket of {@code perWindow}; 1 or less: no lease. */
+    public long leaseSize(long perWindow) {
+      return (long) Math.floor(perWindow * leaseShare);
+    }
+  }
+
+  private final Settings cfg;
+  private final RedisGuard guard;
   private final RedisClient client;
   private final Cache<String, Bucket> local =
       Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
   private final TokenLeases leases;
-  private final AtomicBoolean degraded = new AtomicBoolean(false);
   private final AtomicBoolean connecting = new AtomicBoolean(false);
-  private final AtomicLong lastAttempt =
-      new AtomicLong(System.nanoTime() - RECONNECT_INTERVAL_NANOS);
+  private final AtomicLong lastAttempt;
+  private final long retryNanos;
   private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  private volatile boolean failedOnce;
   private volatile AsyncProxyManager<byte[]> shared;
 
   private final RedisURI uri;
 
-  public RateLimiter(SecurityProperties props, LettuceConnectionFactory redis) {
-    this.cfg = props.rateLimit();
+  public RateLimiter(Settings settings, LettuceConnectionFactory redis, RedisGuard guard) {
+    this.cfg = settings;
+    this.guard = guard;
     this.leases = new TokenLeases(cfg.window());
     this.client = (RedisClient) redis.getRequiredNativeClient();
     this.uri = RedisEndpoint.uriOf(redis);
-    uri.setTimeout(cfg.redisTimeout().multipliedBy(4));
+    this.retryNanos = guard.breakerWait().toNanos();
+    this.lastAttempt = new AtomicLong(System.nanoTime() - retryNanos);
     // At start-up wait briefly for Redis so the first requests already share buckets; an absent
     // Redis fails fast on loopback and the instance starts on local buckets.
     try {
-      connect().get(cfg.redisTimeout().multipliedBy(8).toMillis(), TimeUnit.MILLISECONDS);
+      connect().get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      degradedOnce(e.getCause() == null ? e : e.getCause());
+      // connect() logged it.
     }
   }
 
@@ -99,11 +127,10 @@ public class RateLimiter implements DisposableBean {
   public Result consumeNow(String key, long perWindow) {
     String fullKey = fullKey(key, perWindow);
     AsyncProxyManager<byte[]> proxies = shared;
-    if (proxies == null || !connection.isOpen()) {
-      if (proxies != null) {
-        degradedOnce(new IllegalStateException("connection to " + uri.toString() + " closed"));
+    if (proxies == null || !guard.available()) {
+      if (proxies == null) {
+        connect();
       }
-      connect();
       return locally(fullKey, perWindow);
     }
     return cfg.leaseSize(perWindow) > 1 ? leases.take(fullKey, perWindow, System.nanoTime()) : null;
@@ -117,7 +144,7 @@ public class RateLimiter implements DisposableBean {
   public Mono<Result> consumeShared(String key, long perWindow) {
     String fullKey = fullKey(key, perWindow);
     AsyncProxyManager<byte[]> proxies = shared;
-    if (proxies == null) {
+    if (proxies == null || !guard.available()) {
       return Mono.fromSupplier(() -> locally(fullKey, perWindow));
     }
     long chunk = cfg.leaseSize(perWindow);
@@ -147,33 +174,30 @@ public class RateLimiter implements DisposableBean {
   /** Takes {@code tokens} from the shared bucket in Redis, in one compare-and-swap. */
   private Mono<ConsumptionProbe> remote(
       AsyncProxyManager<byte[]> proxies, String fullKey, long perWindow, long tokens) {
-    CompletableFuture<ConsumptionProbe> probe =
-        proxies
-            .builder()
-            .build(
-                fullKey.getBytes(StandardCharsets.UTF_8),
-                () -> CompletableFuture.completedFuture(configuration(perWindow)))
-            .tryConsumeAndReturnRemaining(tokens);
-    // Continue off Lettuce's I/O thread: the rest of the request must never run on it.
-    return Mono.fromFuture(probe)
-        .timeout(cfg.redisTimeout())
-        .publishOn(Schedulers.parallel())
-        .doOnNext(
-            p -> {
-              if (degraded.compareAndSet(true, false)) {
-                log.info("Rate limits are shared through Redis again");
-              }
-            });
+    // Started on subscription, so a call the open circuit refuses never reaches Redis.
+    Mono<ConsumptionProbe> probe =
+        Mono.fromFuture(
+            () ->
+                proxies
+                    .builder()
+                    .build(
+                        fullKey.getBytes(StandardCharsets.UTF_8),
+                        () -> CompletableFuture.completedFuture(configuration(perWindow)))
+                    .tryConsumeAndReturnRemaining(tokens));
+    // A check waits as long as a write: its fallback, a per-instance budget, is weaker than the
+    // cache's (the database). Continue off Lettuce's I/O thread: the rest of the request must
+    // never run on it.
+    return guard.write(probe).publishOn(Schedulers.parallel());
   }
 
+  /** Redis failed this check (and the guard counted it): the instance's own bucket answers. */
   private Mono<Result> fallBack(Throwable e, String fullKey, long perWindow) {
-    degradedOnce(e);
     return Mono.just(locally(fullKey, perWindow));
   }
 
-  /** Whether the last check went to the in-memory buckets. */
+  /** Whether checks currently go to the in-memory buckets. */
   public boolean isDegraded() {
-    return degraded.get();
+    return !isShared();
   }
 
   private Result locally(String key, long perWindow) {
@@ -210,32 +234,22 @@ public class RateLimiter implements DisposableBean {
         .build();
   }
 
-  private void degradedOnce(Throwable e) {
-    if (degraded.compareAndSet(false, true)) {
-      log.warn(
-          "Redis unreachable for rate limiting ({}); using per-instance buckets until it returns",
-          e.toString());
-    }
-  }
-
   /** Whether checks currently go to the shared Redis buckets. */
   public boolean isShared() {
-    StatefulRedisConnection<byte[], byte[]> c = connection;
-    return shared != null && c != null && c.isOpen() && !degraded.get();
+    return shared != null && guard.available();
   }
 
-  /** Connects in the background, at most once per interval; never blocks a request. */
+  /**
+   * Makes the connection in the background, at most once per interval, until one is made; never
+   * blocks a request. Once made, Lettuce keeps it (reconnecting on its own).
+   */
   private CompletableFuture<?> connect() {
     long now = System.nanoTime();
     long last = lastAttempt.get();
-    if (now - last < RECONNECT_INTERVAL_NANOS
+    if (shared != null
+        || now - last < retryNanos
         || !lastAttempt.compareAndSet(last, now)
         || !connecting.compareAndSet(false, true)) {
-      return CompletableFuture.completedFuture(null);
-    }
-    StatefulRedisConnection<byte[], byte[]> previous = connection;
-    if (previous != null && previous.isOpen()) {
-      connecting.set(false);
       return CompletableFuture.completedFuture(null);
     }
     return client
@@ -245,11 +259,14 @@ public class RateLimiter implements DisposableBean {
             (conn, error) -> {
               connecting.set(false);
               if (error != null) {
-                degradedOnce(error);
+                if (!failedOnce) {
+                  failedOnce = true;
+                  log.warn(
+                      "Redis unreachable for rate limiting ({}); per-instance buckets until it"
+                          + " answers",
+                      error.toString());
+                }
                 return;
-              }
-              if (previous != null) {
-                previous.closeAsync();
               }
               connection = conn;
               shared =
@@ -259,8 +276,8 @@ public class RateLimiter implements DisposableBean {
                               cfg.window().multipliedBy(2)))
                       .build()
                       .asAsync();
-              if (degraded.compareAndSet(true, false)) {
-                log.info("Rate limits are shared through Redis again");
+              if (failedOnce) {
+                log.info("Rate limits are shared through Redis");
               }
             });
   }

@@ -5,7 +5,7 @@ import io.kaleem.api.errors.ProblemType;
 import io.kaleem.api.errors.ProblemWriter;
 import io.kaleem.api.errors.Problems;
 import io.kaleem.api.observability.RequestContext;
-import io.kaleem.api.ratelimit.RateLimitGate;
+import io.kaleem.api.ratelimit.RateLimiter;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -20,12 +20,13 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Who is calling and whether they may, the last step of {@link SecurityFilter}: the bearer token
- * ({@link BearerToken}, then Spring Security's JWT authentication manager), the request budget,
- * then the {@link AccessPolicy}. Spring Security's general-purpose filters (authentication,
- * security context, request cache, exception translation, authorization) did the same work in about
- * ten reactive filters and cost more CPU per request than the API's handlers; this gate keeps their
- * components and their answers (see docs/SECURITY.md, "Cost").
+ * Who is calling and whether they may, the last step of {@link SecurityFilter}, in this order: the
+ * route ({@link Route}, classified once), the bearer token ({@link BearerToken}, then Spring
+ * Security's JWT authentication manager), the {@link RequestBudget}, then the {@link AccessPolicy}.
+ * Spring Security's general-purpose filters (authentication, security context, request cache,
+ * exception translation, authorization) did the same work in about ten reactive filters and cost
+ * more CPU per request than the API's handlers; this gate keeps their components and their answers
+ * (see docs/SECURITY.md, "Cost").
  *
  * <p>A token this replica has verified before is taken from the {@link VerifiedTokenCache} without
  * a reactive pipeline; any other token goes through the authentication manager (signature,
@@ -38,17 +39,17 @@ final class AccessGate {
 
   private final VerifiedTokenCache verified;
   private final ReactiveAuthenticationManager tokens;
-  private final RateLimitGate rateLimits;
+  private final RequestBudget budgets;
   private final ProblemWriter problems;
 
   AccessGate(
       VerifiedTokenCache verified,
       ReactiveAuthenticationManager tokens,
-      RateLimitGate rateLimits,
+      RequestBudget budgets,
       ProblemWriter problems) {
     this.verified = verified;
     this.tokens = tokens;
-    this.rateLimits = rateLimits;
+    this.budgets = budgets;
     this.problems = problems;
   }
 
@@ -63,6 +64,7 @@ final class AccessGate {
 
   /** Authenticates, charges and authorizes the request; {@code chain} runs when all three pass. */
   Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    Route route = Route.of(exchange.getRequest().getPath().pathWithinApplication());
     String bearer;
     try {
       bearer = BearerToken.from(exchange.getRequest().getHeaders());
@@ -70,11 +72,11 @@ final class AccessGate {
       return unauthorized(exchange, true);
     }
     if (bearer == null) {
-      return rateLimits.admit(exchange, null, () -> authorize(exchange, chain, null));
+      return charged(exchange, chain, route, null);
     }
     Jwt known = verified.verified(bearer);
     if (known != null) {
-      return admit(exchange, chain, CurrentUser.of(known));
+      return admit(exchange, chain, route, CurrentUser.of(known));
     }
     return tokens
         .authenticate(new BearerTokenAuthenticationToken(bearer))
@@ -90,7 +92,7 @@ final class AccessGate {
               if (caller.refused() != null) {
                 return unauthorized(exchange, true);
               }
-              return admit(exchange, chain, CurrentUser.of(caller.token().getToken()));
+              return admit(exchange, chain, route, CurrentUser.of(caller.token().getToken()));
             });
   }
 
@@ -99,30 +101,54 @@ final class AccessGate {
    * CurrentUser}, and for the logs), then charged to its user's budget.
    */
   private Mono<Void> admit(
-      ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user) {
+      ServerWebExchange exchange, WebFilterChain chain, Route route, AuthenticatedUser user) {
     exchange.getAttributes().put(RequestContext.CALLER, user);
-    return rateLimits.admit(exchange, user, () -> authorize(exchange, chain, user));
+    return charged(exchange, chain, route, user);
+  }
+
+  /**
+   * The request budget, then the access policy. Most requests of a busy caller are answered from
+   * this replica's lease without a reactive step; the rest wait for the shared bucket.
+   */
+  private Mono<Void> charged(
+      ServerWebExchange exchange, WebFilterChain chain, Route route, AuthenticatedUser user) {
+    RequestBudget.Budget budget = budgets.of(exchange, route, user);
+    if (budget == null) {
+      return authorize(exchange, chain, route, user);
+    }
+    RateLimiter.Result now = budgets.chargeNow(budget);
+    if (now != null) {
+      return budgets.admitted(exchange, budget, now)
+          ? authorize(exchange, chain, route, user)
+          : budgets.refuse(exchange, now);
+    }
+    return budgets
+        .charge(budget)
+        .flatMap(
+            r ->
+                budgets.admitted(exchange, budget, r)
+                    ? authorize(exchange, chain, route, user)
+                    : budgets.refuse(exchange, r));
   }
 
   private Mono<Void> authorize(
-      ServerWebExchange exchange, WebFilterChain chain, AuthenticatedUser user) {
-    var request = exchange.getRequest();
-    List<String> segments = AccessPolicy.segments(request.getPath().pathWithinApplication());
-    return switch (AccessPolicy.decide(user, request.getMethod(), segments)) {
+      ServerWebExchange exchange, WebFilterChain chain, Route route, AuthenticatedUser user) {
+    return switch (AccessPolicy.decide(user, exchange.getRequest().getMethod(), route)) {
       case PUBLIC, ALLOW -> chain.filter(exchange);
       // Already charged to the client IP's budget on the way in.
       case UNAUTHENTICATED -> unauthorized(exchange, false);
       case FORBIDDEN ->
           problems.write(exchange, ProblemType.FORBIDDEN, "Your role does not allow this request");
       case HIDDEN ->
-          problems.write(exchange, Problems.of(ApiException.notFound("merchant", segments.get(3))));
+          problems.write(
+              exchange, Problems.of(ApiException.notFound("merchant", route.segments().get(3))));
     };
   }
 
   /**
-   * 401 with the RFC 6750 challenge. A refused token never reached the rate limiter, so it is
-   * charged ({@code charge}) to the client IP: guessing tokens is throttled like any anonymous
-   * traffic.
+   * 401 with the RFC 6750 challenge. A refused token never reached the request budget, so it is
+   * charged ({@code charge}) to the client IP's anonymous budget: guessing tokens is throttled like
+   * any anonymous traffic.
    */
   private Mono<Void> unauthorized(ServerWebExchange exchange, boolean charge) {
     boolean presented =
@@ -136,11 +162,12 @@ final class AccessGate {
             exchange,
             ProblemType.UNAUTHORIZED,
             "A valid bearer access token is required for this resource");
-    if (!charge) {
+    RequestBudget.Budget budget = charge ? budgets.anonymous(exchange) : null;
+    if (budget == null) {
       return answer;
     }
-    return rateLimits
-        .chargeRefusedCredentials(exchange)
-        .flatMap(allowed -> allowed ? answer : Mono.empty());
+    return budgets
+        .charge(budget)
+        .flatMap(r -> budgets.admitted(exchange, budget, r) ? answer : budgets.refuse(exchange, r));
   }
 }

@@ -1,10 +1,8 @@
 package io.kaleem.api.security;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.server.PathContainer;
 
 /**
  * The route-level policy, one decision per request from the caller's role and merchant and the path
@@ -40,47 +38,27 @@ public final class AccessPolicy {
 
   private AccessPolicy() {}
 
-  /** Decoded path segments without separators. */
-  static List<String> segments(PathContainer path) {
-    List<String> out = new ArrayList<>();
-    for (PathContainer.Element e : path.elements()) {
-      if (e instanceof PathContainer.PathSegment s) {
-        out.add(s.valueToMatch());
-      }
-    }
-    return out;
-  }
-
-  /** Routes anyone may call without a token. */
-  static boolean isPublic(List<String> s) {
-    return startsWith(s, "api", "health")
-        || startsWith(s, "api", "openapi")
-        || startsWith(s, "api", "docs")
-        || startsWith(s, "webjars")
-        || startsWith(s, "api", "v1", "auth")
-        // The WebSocket gateway authenticates its sessions itself (a browser cannot send the
-        // header); the live page is static and signs in through the API.
-        || (s.size() == 1 && s.get(0).equals("ws"))
-        || startsWith(s, "live");
-  }
-
   /** The decision for a caller ({@code null} when the request carries no valid token). */
-  public static Decision decide(AuthenticatedUser user, HttpMethod method, List<String> s) {
+  static Decision decide(AuthenticatedUser user, HttpMethod method, Route route) {
+    if (route.isPublic()) {
+      return Decision.PUBLIC;
+    }
     if (user == null) {
-      return isPublic(s) ? Decision.PUBLIC : Decision.UNAUTHENTICATED;
+      return Decision.UNAUTHENTICATED;
     }
-    if (isPublic(s) || user.is(Role.PLATFORM_ADMIN)) {
-      return isPublic(s) ? Decision.PUBLIC : Decision.ALLOW;
+    if (user.is(Role.PLATFORM_ADMIN)) {
+      return Decision.ALLOW;
     }
+    List<String> s = route.segments();
     boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
-    if (startsWith(s, "api", "v1", "plans")) {
+    if (route.startsWith("api", "v1", "plans")) {
       return read ? Decision.ALLOW : Decision.FORBIDDEN;
     }
-    if (startsWith(s, "api", "v1", "users")) {
+    if (route.startsWith("api", "v1", "users")) {
       boolean self = s.size() == 4 && s.get(3).equals("me") && read;
       return self ? Decision.ALLOW : Decision.FORBIDDEN;
     }
-    if (startsWith(s, "api", "v1", "merchants") && s.size() >= 4) {
+    if (route.startsWith("api", "v1", "merchants") && s.size() >= 4) {
       return merchantScoped(user, method, read, s.get(3), s.subList(4, s.size()));
     }
     // The merchant list and creation, /admin/**, /monitoring/**, actuator other than health,
@@ -127,17 +105,5 @@ public final class AccessPolicy {
       return Decision.ALLOW;
     }
     return Decision.FORBIDDEN;
-  }
-
-  private static boolean startsWith(List<String> s, String... prefix) {
-    if (s.size() < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (!s.get(i).equals(prefix[i])) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -1,9 +1,8 @@
 package io.kaleem.api.security;
 
 import io.kaleem.api.errors.ProblemWriter;
-import io.kaleem.api.plans.PlanBudgets;
-import io.kaleem.api.ratelimit.RateLimitGate;
 import io.kaleem.api.ratelimit.RateLimiter;
+import io.kaleem.api.redis.RedisGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -107,6 +107,18 @@ class SecurityConfiguration {
   }
 
   /**
+   * The rate limiter's buckets, kept as {@code kaleem.security.rate-limit} says; what a request
+   * draws from them is the {@link RequestBudget}'s business.
+   */
+  @Bean
+  RateLimiter rateLimiter(
+      SecurityProperties props, LettuceConnectionFactory redis, RedisGuard guard) {
+    SecurityProperties.RateLimit cfg = props.rateLimit();
+    return new RateLimiter(
+        new RateLimiter.Settings(cfg.keyPrefix(), cfg.window(), cfg.leaseShare()), redis, guard);
+  }
+
+  /**
    * Every request's security, in Spring Security's place in the web filter chain: firewall, CORS
    * when origins are configured, then the {@link AccessGate}.
    */
@@ -115,8 +127,8 @@ class SecurityConfiguration {
       VerifiedTokenCache decoder,
       ProblemWriter problems,
       RateLimiter limiter,
-      SecurityProperties props,
-      PlanBudgets planBudgets) {
+      RequestBudgets plans,
+      SecurityProperties props) {
     JwtReactiveAuthenticationManager tokens = new JwtReactiveAuthenticationManager(decoder);
     tokens.setJwtAuthenticationConverter(
         jwt -> Mono.just(AccessGate.authentication(jwt, CurrentUser.of(jwt))));
@@ -128,7 +140,7 @@ class SecurityConfiguration {
         new AccessGate(
             decoder,
             tokens,
-            new RateLimitGate(limiter, props, problems, planBudgets::perWindow),
+            new RequestBudget(limiter, plans, props.rateLimit(), problems),
             problems),
         problems);
   }

@@ -50,7 +50,7 @@ final class SecurityFilter implements WebFilter, Ordered {
         .getResponse()
         .beforeCommit(
             () -> {
-              SecurityHeaders.write(exchange.getResponse());
+              SecurityHeaders.write(exchange);
               return Mono.empty();
             });
     try {

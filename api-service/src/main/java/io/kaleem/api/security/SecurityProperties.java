@@ -57,7 +57,8 @@ public record SecurityProperties(
    *
    * <p>{@code leaseShare}: the share of a bucket a replica takes from Redis at once and hands out
    * locally (never more than the budget; tokens unspent when the window ends are lost). Buckets too
-   * small for a lease of two tokens go to Redis on every request.
+   * small for a lease of two tokens go to Redis on every request. How long a check waits for Redis,
+   * and when Redis counts as sick, is the API's one Redis policy ({@code kaleem.redis.*}).
    */
   public record RateLimit(
       @DefaultValue("true") boolean enabled,
@@ -68,7 +69,6 @@ public record SecurityProperties(
       @DefaultValue("5") long loginPerAccount,
       @DefaultValue("free") String defaultPlan,
       @DefaultValue Map<String, Long> plans,
-      @DefaultValue("250ms") Duration redisTimeout,
       @DefaultValue("0.02") double leaseShare) {
 
     public RateLimit {
@@ -76,11 +76,6 @@ public record SecurityProperties(
         throw new IllegalArgumentException(
             "kaleem.security.rate-limit.lease-share must be between 0 and 0.5, was " + leaseShare);
       }
-    }
-
-    /** Tokens taken from Redis at once for a bucket of {@code perWindow}; 1 or less: no lease. */
-    public long leaseSize(long perWindow) {
-      return (long) Math.floor(perWindow * leaseShare);
     }
 
     /** Requests per window for a plan; unknown plans get the default plan's rate. */

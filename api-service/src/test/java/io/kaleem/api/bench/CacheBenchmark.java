@@ -7,7 +7,6 @@ import com.mongodb.reactivestreams.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.kaleem.api.KaleemApiApplication;
-import io.kaleem.api.cache.CacheBenchAccess;
 import io.kaleem.api.cache.TwoLevelCache;
 import io.kaleem.api.products.ProductService;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,9 @@ import reactor.core.publisher.Mono;
  * through the service, cache on vs off: database queries counted by a driver command listener,
  * L1/L2 hit ratios from the cache's own counters. (2) HTTP with wrk: the product route on an
  * instance with the cache, the same route on an instance without it, and that first instance's
- * liveness route, one after another. (3) Per-read latency of an L1 hit, an L2 hit and a miss.
- * Prints a table and writes it to bench/results/. Nothing is asserted.
+ * liveness route, one after another. (3) Per-read latency of an L1 hit, an L2 hit and a miss: the
+ * JMH result of {@code CacheJmh} that the script ran first. Prints a table and writes it to
+ * bench/results/. Nothing is asserted.
  */
 public final class CacheBenchmark {
 
@@ -170,35 +170,8 @@ public final class CacheBenchmark {
               c[0] / u[0], 100 * c[0] / l[0]));
       out.add("");
 
-      // (3) Per-read latency through TwoLevelCache, in process.
-      TwoLevelCache cache = cached.getBean(TwoLevelCache.class);
-      String hot = ids.get(0);
-      String key = "product:" + merchant + ":" + hot;
-      double[] l1Hit = latencies(200_000, () -> on.get(merchant, hot).block(), () -> {});
-      double[] l2Hit =
-          latencies(
-              20_000,
-              () -> on.get(merchant, hot).block(),
-              () -> CacheBenchAccess.forgetLocally(cache, key));
-      double[] missLat =
-          latencies(
-              5_000,
-              () -> on.get(merchant, hot).block(),
-              () -> {
-                CacheBenchAccess.forgetLocally(cache, key);
-                cache.evictKey(key).block();
-              });
-      out.add("## One read through the cache, in process (nanoTime per call, after warm-up)");
-      out.add("");
-      out.add("| read | P50 µs | P99 µs | P99.9 µs |");
-      out.add("|---|---:|---:|---:|");
-      out.add(lat("L1 hit", l1Hit));
-      out.add(lat("L2 hit (Redis GET + Smile decode)", l2Hit));
-      out.add(lat("miss (fenced L2 GET + MongoDB find + encode)", missLat));
-      out.add("");
-      out.add(
-          "These are `System.nanoTime` percentiles over a loop on one thread, not JMH: a first"
-              + " reading, not a rigorous micro-benchmark.");
+      // (3) Per-read latency: the JMH run of CacheJmh that bench/cache.bench.sh made first.
+      out.addAll(jmhTable(System.getProperty("bench.jmh")));
     } finally {
       for (var app : apps) {
         app.close();
@@ -358,20 +331,59 @@ public final class CacheBenchmark {
     };
   }
 
-  static double[] latencies(int n, Runnable call, Runnable before) {
-    for (int i = 0; i < Math.min(n, 5_000); i++) {
-      before.run();
-      call.run();
+  /** The sample-time percentiles of CacheJmh's JSON result, as a table. */
+  static List<String> jmhTable(String file) throws java.io.IOException {
+    List<String> out = new ArrayList<>();
+    out.add("## One read through the cache, JMH (`CacheJmh`, sample time, 1 fork, 5 x 2 s)");
+    out.add("");
+    if (file == null || !Files.exists(Path.of(file))) {
+      out.add("No JMH result (" + file + "): run through bench/cache.bench.sh.");
+      out.add("");
+      return out;
     }
-    long[] t = new long[n];
-    for (int i = 0; i < n; i++) {
-      before.run();
-      long s = System.nanoTime();
-      call.run();
-      t[i] = System.nanoTime() - s;
+    tools.jackson.databind.JsonNode results =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .build()
+            .readTree(Files.readString(Path.of(file)));
+    out.add("| read | samples | mean µs | P50 µs | P99 µs | P99.9 µs |");
+    out.add("|---|---:|---:|---:|---:|---:|");
+    Map<String, String> names =
+        Map.of(
+            "l1Hit", "L1 hit",
+            "l2Hit", "L2 hit (Redis GET on loopback + Smile decode)",
+            "miss", "miss (L2 GET finds nothing + in-memory loader + encode + L2 fill sent)");
+    for (tools.jackson.databind.JsonNode r : results) {
+      String bench = r.get("benchmark").asString();
+      String name = bench.substring(bench.lastIndexOf('.') + 1);
+      tools.jackson.databind.JsonNode m = r.get("primaryMetric");
+      tools.jackson.databind.JsonNode p = m.get("scorePercentiles");
+      out.add(
+          String.format(
+              "| %s | %d | %.1f | %.1f | %.1f | %.1f |",
+              names.getOrDefault(name, name),
+              sampleCount(m),
+              m.get("score").asDouble(),
+              p.get("50.0").asDouble(),
+              p.get("99.0").asDouble(),
+              p.get("99.9").asDouble()));
     }
-    Arrays.sort(t);
-    return new double[] {t[n / 2] / 1e3, t[(int) (n * 0.99)] / 1e3, t[(int) (n * 0.999)] / 1e3};
+    out.add("");
+    out.add("Target: L1 hit P99 < 50 µs.");
+    out.add("");
+    return out;
+  }
+
+  static long sampleCount(tools.jackson.databind.JsonNode metric) {
+    long n = 0;
+    // [fork][iteration][bucket] = [value, count]
+    for (tools.jackson.databind.JsonNode fork : metric.path("rawDataHistogram")) {
+      for (tools.jackson.databind.JsonNode iteration : fork) {
+        for (tools.jackson.databind.JsonNode bucket : iteration) {
+          n += bucket.get(1).asLong();
+        }
+      }
+    }
+    return n;
   }
 
   static String row(String name, long reads, long queries, double per1k, double rate) {
@@ -382,9 +394,5 @@ public final class CacheBenchmark {
     return String.format(
         "| %s | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f |",
         name, r[0], r[1], r[2], r[3], r[4], r[5]);
-  }
-
-  static String lat(String name, double[] r) {
-    return String.format("| %s | %.1f | %.1f | %.1f |", name, r[0], r[1], r[2]);
   }
 }

@@ -603,28 +603,13 @@ public final class SecurityBench {
 
   /** µs per check with every request going to Redis (lease share 0), as small buckets do. */
   static double exactRateLimitCheck(ConfigurableApplicationContext app) {
-    SecurityProperties p = app.getBean(SecurityProperties.class);
-    SecurityProperties.RateLimit r = p.rateLimit();
+    SecurityProperties.RateLimit r = app.getBean(SecurityProperties.class).rateLimit();
     RateLimiter exact =
         new RateLimiter(
-            new SecurityProperties(
-                p.jwt(),
-                p.cors(),
-                new SecurityProperties.RateLimit(
-                    r.enabled(),
-                    r.keyPrefix(),
-                    r.window(),
-                    r.anonymous(),
-                    r.auth(),
-                    r.loginPerAccount(),
-                    r.defaultPlan(),
-                    r.plans(),
-                    r.redisTimeout(),
-                    0),
-                p.demoUsers(),
-                p.requestTimeout()),
+            new RateLimiter.Settings(r.keyPrefix(), r.window(), 0),
             app.getBean(
-                org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class));
+                org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory.class),
+            app.getBean(io.kaleem.api.redis.RedisGuard.class));
     try {
       return rateLimitCheck(exact);
     } finally {

@@ -7,17 +7,17 @@ import com.nimbusds.jose.jwk.JWKSet;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.kaleem.api.KaleemApiApplication;
+import io.kaleem.api.ratelimit.RateLimiter;
+import io.kaleem.api.redis.RedisGuard;
 import io.kaleem.api.security.JwtKeys;
+import io.kaleem.api.support.DedicatedRedis;
 import io.kaleem.api.support.Fixtures;
 import io.kaleem.api.support.StandaloneApp;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,17 +190,11 @@ class CacheClusterTest {
 
   @Test
   void redisKilledMidRunCostsNoRequestAndComesBack() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Path dir = Files.createTempDirectory("cache-redis");
-    DedicatedRedis redis = new DedicatedRedis(port, dir);
+    DedicatedRedis redis = new DedicatedRedis();
     OPEN.add(redis);
     redis.start();
     String db = "cache-kill-" + UUID.randomUUID();
-    StandaloneApp app =
-        start(props("redis://127.0.0.1:" + port, "kc-kill:" + UUID.randomUUID(), db));
+    StandaloneApp app = start(props(redis.url(), "kc-kill:" + UUID.randomUUID(), db));
     TwoLevelCache cache = app.bean(TwoLevelCache.class);
     await("the instance listens", Duration.ofSeconds(20), () -> cache.stats().l2().subscribed());
     String m = fixtures(app).merchant();
@@ -252,6 +246,20 @@ class CacheClusterTest {
     http.get().uri("/api/health").exchange().expectStatus().isEqualTo(503);
     http.get().uri("/api/health/readiness").exchange().expectStatus().isOk();
     assertThat(cache.stats().l2().subscribed()).isFalse();
+    // One decision for every user of Redis: the cache's failed L2 reads (misses of ids nobody
+    // read before) open the one circuit, which takes the rate limiter off Redis too.
+    for (int i = 0; i < 6; i++) {
+      http.get()
+          .uri("/api/v1/merchants/" + m + "/products/" + new org.bson.types.ObjectId())
+          .exchange()
+          .expectStatus()
+          .isNotFound();
+    }
+    await(
+        "the one Redis circuit is open",
+        Duration.ofSeconds(30),
+        () -> !app.bean(RedisGuard.class).available());
+    assertThat(app.bean(RateLimiter.class).isShared()).isFalse();
 
     redis.start();
     await(
@@ -264,26 +272,67 @@ class CacheClusterTest {
         "the subscription is back", Duration.ofSeconds(60), () -> cache.stats().l2().subscribed());
     run.get(3, java.util.concurrent.TimeUnit.MINUTES);
     assertThat(failures).isEmpty();
+    await(
+        "rate limits are shared again",
+        Duration.ofSeconds(60),
+        () -> app.bean(RateLimiter.class).isShared());
     assertThat(done.get()).isEqualTo(total);
 
     // L2 is used again: a fresh read is stored in this Redis.
+    String p1 = paths.get(1);
+    awaitFilledInL2(app, redis, p1, "product:" + m + ":" + p1.substring(p1.lastIndexOf('/') + 1));
+    // The price written during the outage is what every level serves now.
+    assertThat(price(app, paths.get(0))).isEqualTo(6.0);
+  }
+
+  /**
+   * Redis absent at start-up: the shared connection is made later on a bounded-elastic thread,
+   * never by a request's lazy connect on an event loop (BlockHound, active in every test, would
+   * fail the request that did), and then the cache uses Redis.
+   */
+  @Test
+  void redisAbsentAtStartUpIsConnectedLaterOffTheRequestThreads() throws Exception {
+    DedicatedRedis redis = new DedicatedRedis();
+    OPEN.add(redis);
+    StandaloneApp app =
+        start(
+            props(redis.url(), "kc-late:" + UUID.randomUUID(), "cache-late-" + UUID.randomUUID()));
+    RedisGuard guard = app.bean(RedisGuard.class);
+    assertThat(guard.available()).isFalse();
+    String m = fixtures(app).merchant();
+    String id = (String) fixtures(app).product(m, "L-1", "5.00", 9).get("id");
+    String path = "/api/v1/merchants/" + m + "/products/" + id;
+    assertThat(price(app, path)).isEqualTo(5.0);
+    patchPrice(app, path, 7.0);
+    assertThat(price(app, path)).isEqualTo(7.0);
+
+    redis.start();
     await(
-        "the circuit closes and a read fills L2",
+        "the shared connection is made and calls go to Redis",
+        Duration.ofSeconds(60),
+        () -> guard.state().equals("CLOSED"));
+    patchPrice(app, path, 8.0);
+    assertThat(price(app, path)).isEqualTo(8.0);
+    awaitFilledInL2(app, redis, path, "product:" + m + ":" + id);
+  }
+
+  /** Until a read of {@code path} (its key evicted, the write guard passed) lands in L2. */
+  static void awaitFilledInL2(StandaloneApp app, DedicatedRedis redis, String path, String key)
+      throws InterruptedException {
+    TwoLevelCache cache = app.bean(TwoLevelCache.class);
+    await(
+        "the circuit is closed and a read fills L2",
         Duration.ofSeconds(60),
         () -> {
-          String p = paths.get(1);
-          String key = "product:" + m + ":" + p.substring(p.lastIndexOf('/') + 1);
           app.http.delete().uri("/admin/cache/keys/" + key).exchange();
           try {
             Thread.sleep(cache.properties().writeGuard().toMillis() + 100);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          price(app, p);
+          price(app, path);
           return redis.exists(cache.redisKey(key));
         });
-    // The price written during the outage is what every level serves now.
-    assertThat(price(app, paths.get(0))).isEqualTo(6.0);
   }
 
   @Test
@@ -400,78 +449,6 @@ class CacheClusterTest {
       assertThat(c.sync().exists(cache.redisKey(key))).isZero();
     } finally {
       admin.shutdown();
-    }
-  }
-
-  /** A {@code redis-server} of this test's own, on a spare port, that the test may stop. */
-  static final class DedicatedRedis implements AutoCloseable {
-    final int port;
-    final Path dir;
-
-    DedicatedRedis(int port, Path dir) {
-      this.port = port;
-      this.dir = dir;
-    }
-
-    void start() throws Exception {
-      Process p =
-          new ProcessBuilder(
-                  "redis-server",
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--daemonize",
-                  "yes",
-                  "--dir",
-                  dir.toString(),
-                  "--pidfile",
-                  dir.resolve("redis.pid").toString(),
-                  "--logfile",
-                  dir.resolve("redis.log").toString())
-              .inheritIO()
-              .start();
-      assertThat(p.waitFor()).as("redis-server started (is it installed?)").isZero();
-      await("redis-server on " + port + " answers", Duration.ofSeconds(20), this::answers);
-    }
-
-    boolean answers() {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return s.isConnected();
-      } catch (IOException e) {
-        return false;
-      }
-    }
-
-    boolean exists(String key) {
-      RedisClient c = RedisClient.create("redis://127.0.0.1:" + port);
-      try (var conn = c.connect()) {
-        return conn.sync().exists(key) == 1;
-      } finally {
-        c.shutdown();
-      }
-    }
-
-    void stop() throws Exception {
-      Process p =
-          new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "shutdown", "nosave")
-              .inheritIO()
-              .start();
-      p.waitFor();
-      await("redis-server on " + port + " is gone", Duration.ofSeconds(20), () -> !answers());
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (answers()) {
-        new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "shutdown", "nosave")
-            .inheritIO()
-            .start();
-      }
     }
   }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.kaleem.api.KaleemApiApplication;
+import io.kaleem.api.redis.RedisGuard;
 import io.kaleem.api.security.AccessTokenIssuer;
 import io.kaleem.api.security.AuthenticatedUser;
 import io.kaleem.api.security.JwtKeys;
 import io.kaleem.api.security.Role;
+import io.kaleem.api.support.DedicatedRedis;
 import io.lettuce.core.RedisClient;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,11 +19,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,11 +33,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Whole application instances started side by side: two replicas on the real Redis share one
  * budget; an instance whose Redis (a dedicated {@code redis-server} started here) goes away keeps
- * serving from its own buckets.
+ * serving from its own buckets, decided by the API's one Redis circuit ({@link RedisGuard}), and
+ * shares buckets again when Redis returns.
  */
 class RateLimitClusterTest {
 
@@ -168,33 +176,10 @@ class RateLimitClusterTest {
 
   @Test
   void anInstanceKeepsServingFromLocalBucketsWhenItsRedisStops() throws Exception {
-    int redisPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      redisPort = s.getLocalPort();
-    }
-    Path dir = Files.createTempDirectory("kaleem-redis");
-    Process redis =
-        new ProcessBuilder(
-                "/usr/bin/redis-server",
-                "--port",
-                Integer.toString(redisPort),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-    try {
-      String url = "redis://127.0.0.1:" + redisPort;
-      RedisClient probe = RedisClient.create(url);
-      awaitRedis(probe);
+    try (DedicatedRedis redis = new DedicatedRedis()) {
+      redis.start();
       String prefix = "rl-outage:" + UUID.randomUUID();
-      var app = start(url, prefix, "--kaleem.security.rate-limit.lease-share=0.05");
+      var app = start(redis.url(), prefix, "--kaleem.security.rate-limit.lease-share=0.05");
       RateLimiter limiter = app.getBean(RateLimiter.class);
       assertThat(limiter.isShared()).isTrue();
       String token = tinyPlanToken(app);
@@ -206,13 +191,9 @@ class RateLimitClusterTest {
 
       assertThat(get(app, token).headers().firstValue("RateLimit").orElseThrow())
           .matches("\"tiny\";r=5;t=\\d+");
-      try (var conn = probe.connect()) {
-        assertThat(conn.sync().keys(prefix + "*")).hasSize(2);
-      }
-      probe.shutdown();
+      assertThat(redis.keys(prefix + "*")).hasSize(2);
 
-      redis.destroy();
-      redis.waitFor();
+      redis.stop();
 
       // Served on: the local bucket starts full, then limits on its own.
       List<Integer> statuses = new ArrayList<>();
@@ -221,14 +202,111 @@ class RateLimitClusterTest {
       }
       assertThat(statuses.subList(0, 6)).doesNotContain(429, 500, 502, 503);
       assertThat(statuses.subList(6, 8)).containsOnly(429);
+      // The failed checks opened the API's one Redis circuit.
+      assertThat(app.getBean(RedisGuard.class).available()).isFalse();
       assertThat(limiter.isDegraded()).isTrue();
       assertThat(limiter.isShared()).isFalse();
       for (int i = 0; i < 12; i++) {
         assertThat(get(app, large).statusCode()).isEqualTo(200);
       }
-    } finally {
-      redis.destroy();
-      redis.waitFor();
+    }
+  }
+
+  /**
+   * Every check goes to Redis (no lease), 8 clients at a time; Redis is killed in the middle and
+   * started again. No request fails, the aggregate health shows the outage while readiness does
+   * not, and checks go to the shared bucket in the new Redis once the circuit closes again.
+   */
+  @Test
+  void redisKilledMidRunCostsNoRequestAndSharedBudgetsComeBack() throws Exception {
+    try (DedicatedRedis redis = new DedicatedRedis()) {
+      redis.start();
+      String prefix = "rl-kill:" + UUID.randomUUID();
+      var app =
+          start(
+              redis.url(),
+              prefix,
+              "--kaleem.security.rate-limit.lease-share=0",
+              "--kaleem.security.rate-limit.plans.big=1000000");
+      RateLimiter limiter = app.getBean(RateLimiter.class);
+      RedisGuard guard = app.getBean(RedisGuard.class);
+      assertThat(limiter.isShared()).isTrue();
+      String token = planToken(app, "big");
+
+      AtomicInteger done = new AtomicInteger();
+      ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+      int total = 1000;
+      var run =
+          Flux.range(0, total)
+              .flatMap(
+                  i ->
+                      Mono.fromCallable(
+                              () -> {
+                                HttpResponse<String> r = get(app, token);
+                                if (r.statusCode() != 200) {
+                                  failures.add(i + ": " + r.statusCode());
+                                }
+                                return done.incrementAndGet();
+                              })
+                          .subscribeOn(Schedulers.boundedElastic()),
+                  8)
+              .then()
+              .toFuture();
+
+      await("200 requests", () -> done.get() >= 200);
+      redis.stop();
+      int killedAt = done.get();
+      await("300 requests without Redis", () -> done.get() >= killedAt + 300);
+      assertThat(guard.available()).isFalse();
+      assertThat(limiter.isShared()).isFalse();
+      assertThat(status(app, "/api/health")).isEqualTo(503);
+      assertThat(status(app, "/api/health/readiness")).isEqualTo(200);
+
+      redis.start();
+      await("the health is UP again", () -> status(app, "/api/health") == 200);
+      run.get(3, TimeUnit.MINUTES);
+      assertThat(failures).isEmpty();
+      assertThat(done.get()).isEqualTo(total);
+      // The circuit closes on the next checks' probes; then buckets live in the new Redis.
+      await(
+          "checks share buckets in the new Redis",
+          () ->
+              plansStatus(app, token) == 200
+                  && guard.state().equals("CLOSED")
+                  && !redis.keys(prefix + "*").isEmpty());
+      assertThat(limiter.isShared()).isTrue();
+    }
+  }
+
+  static int plansStatus(ConfigurableApplicationContext app, String token) {
+    try {
+      return get(app, token).statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static int status(ConfigurableApplicationContext app, String path) {
+    try {
+      return CLIENT
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(app) + path))
+                  .timeout(java.time.Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting until " + what);
+      }
+      Thread.sleep(50);
     }
   }
 
@@ -283,18 +361,5 @@ class RateLimitClusterTest {
     assertThat(blocked.statusCode()).isEqualTo(429);
     assertThat(blocked.headers().firstValue("RateLimit-Policy")).hasValue("\"auth\";q=20;w=60");
     assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
-  }
-
-  static void awaitRedis(RedisClient client) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      try (var conn = client.connect()) {
-        if ("PONG".equals(conn.sync().ping())) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        Thread.sleep(50);
-      }
-    }
-    fail("the dedicated redis-server did not start (is /usr/bin/redis-server installed?)");
   }
 }

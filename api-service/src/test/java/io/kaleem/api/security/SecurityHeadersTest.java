@@ -15,10 +15,29 @@ import org.springframework.web.server.ServerWebExchange;
 class SecurityHeadersTest {
 
   static Map<String, String> written(Consumer<ServerWebExchange> handler) {
-    ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/"));
+    return written(MockServerHttpRequest.get("/"), handler);
+  }
+
+  static Map<String, String> written(
+      MockServerHttpRequest.BaseBuilder<?> request, Consumer<ServerWebExchange> handler) {
+    ServerWebExchange exchange = MockServerWebExchange.from(request);
     handler.accept(exchange);
-    SecurityHeaders.write(exchange.getResponse());
+    SecurityHeaders.write(exchange);
     return exchange.getResponse().getHeaders().toSingleValueMap();
+  }
+
+  @Test
+  void hstsGoesWithTheOtherHeadersOnlyOverTls() {
+    String hsts = "Strict-Transport-Security";
+    assertThat(written(e -> {})).doesNotContainKey(hsts);
+    assertThat(
+            written(
+                MockServerHttpRequest.get("/").header("X-Forwarded-Proto", "https"),
+                e -> e.getResponse().setStatusCode(HttpStatus.TOO_MANY_REQUESTS)))
+        .containsEntry(hsts, "max-age=31536000; includeSubDomains")
+        .containsEntry("X-Content-Type-Options", "nosniff");
+    assertThat(written(MockServerHttpRequest.get("https://api.example/"), e -> {}))
+        .containsEntry(hsts, "max-age=31536000; includeSubDomains");
   }
 
   @Test

@@ -66,14 +66,24 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     // for the same reason). springdoc's pre-loading would move it off the event loop, but on a
     // non-daemon executor that outlives `make run`'s class-data-sharing training run.
     builder.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi");
-    // Spring Data Redis opens the factory's shared Lettuce connection lazily with a blocking
-    // connect. redis/SharedConnectionAtStartup opens it on the start-up thread, and Lettuce then
-    // reconnects that same connection in the background, so an event loop only ever reaches this
-    // connect when the factory dropped its shared connection (Redis unreachable at start-up, or a
-    // reset after a failed validation). It is then bounded by spring.data.redis.connect-timeout
-    // (1 s) and happens once per reset, not per command. Known cost, recorded in docs/CACHE.md.
+    // Resilience4j's circuit breaker moves from OPEN to HALF_OPEN under a ReentrantLock, so that
+    // only one of the callers arriving after the wait makes the transition: the lock covers an
+    // in-memory state swap and the event it publishes (RedisGuard's listeners only log), never I/O.
+    // Many requests reach an open circuit at once, so the lock is briefly contended.
     builder.allowBlockingCallsInside(
-        "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory$SharedConnection",
-        "getConnection");
+        "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine$OpenState",
+        "toHalfOpenState");
+    // Lettuce's SharedLock orders command writes against exclusive endpoint work (activation,
+    // reconnect, close): writers take it for the in-memory hand-over of a command to the channel
+    // and never hold it across I/O, so a writer on a Lettuce event loop waits for microseconds.
+    // While Redis restarts, reconnects and writes meet on it. (A BlockingOperationError thrown
+    // from inside it leaves the lock held and hangs every later close: it must not be detected.)
+    for (String method : new String[] {"incrementWriters", "doExclusive", "lockWritersExclusive"}) {
+      builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
+    }
+    // Netty's adaptive buffer allocator takes a StampedLock when a magazine group grows (a new
+    // connection's first buffers, e.g. Lettuce reconnecting): in-memory bookkeeping of the pool.
+    builder.allowBlockingCallsInside(
+        "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
   }
 }
