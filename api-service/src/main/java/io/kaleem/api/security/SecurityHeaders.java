@@ -4,6 +4,8 @@ import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * The security headers of every response, the set OWASP's REST Security Cheat Sheet asks of a JSON
@@ -13,18 +15,32 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
  * HTML filter that OWASP asks to leave unset. HSTS is written by {@code RequestIdFilter} for
  * requests that came over TLS, trusting the ingress's {@code X-Forwarded-Proto}.
  */
-final class SecurityHeaders {
+public final class SecurityHeaders {
 
-  static final Map<String, String> EACH =
+  public static final Map<String, String> EACH =
       Map.of(
           "X-Content-Type-Options", "nosniff",
           "X-Frame-Options", "DENY",
           "Content-Security-Policy", "frame-ancestors 'none'",
           "Referrer-Policy", "no-referrer");
 
-  static final String NO_STORE = "no-store";
+  public static final String NO_STORE = "no-store";
 
   private SecurityHeaders() {}
+
+  /**
+   * Writes the headers on {@code exchange}'s response when it commits, whatever answers it: the
+   * first filter registers this, so refusals by the filters before security get them too.
+   */
+  public static void onCommit(ServerWebExchange exchange) {
+    exchange
+        .getResponse()
+        .beforeCommit(
+            () -> {
+              write(exchange.getResponse());
+              return Mono.empty();
+            });
+  }
 
   static void write(ServerHttpResponse response) {
     HttpHeaders headers = response.getHeaders();
