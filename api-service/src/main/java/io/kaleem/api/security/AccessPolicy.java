@@ -50,6 +50,9 @@ public final class AccessPolicy {
     return startsWith(s, "api", "health")
         || startsWith(s, "api", "openapi")
         || startsWith(s, "api", "docs")
+        // Swagger UI's page and assets: /api/docs redirects here (springdoc serves the UI next to
+        // its configured path).
+        || startsWith(s, "api", "swagger-ui")
         || startsWith(s, "webjars")
         || startsWith(s, "api", "v1", "auth")
         // The WebSocket gateway authenticates its sessions itself (a browser cannot send the
