@@ -22,6 +22,7 @@ public record MongoSettingsProperties(
   /**
    * @param dataFile the H2 file the embedded server persists to; empty for memory only
    * @param demoData load demo data into an empty database at start-up
+   * @param port the embedded server's loopback port; 0 picks a free one
    */
   public record Embedded(
       @DefaultValue("./data/kaleem.mv") String dataFile,
@@ -37,6 +38,15 @@ public record MongoSettingsProperties(
     }
   }
 
+  /**
+   * @param maxSize most connections per MongoDB server
+   * @param minSize connections kept open per server
+   * @param maxIdleTime an idle connection is closed after this long
+   * @param maxWaitTime longest wait for a free connection before the operation fails
+   * @param connectTimeout longest time to open a connection
+   * @param readTimeout longest wait for one server reply
+   * @param serverSelectionTimeout longest wait for a suitable server (e.g. a primary)
+   */
   public record Pool(
       @DefaultValue("20") int maxSize,
       @DefaultValue("5") int minSize,

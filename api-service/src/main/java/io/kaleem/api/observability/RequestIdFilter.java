@@ -1,5 +1,6 @@
 package io.kaleem.api.observability;
 
+import io.kaleem.api.security.SecurityHeaders;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -49,7 +50,7 @@ public class RequestIdFilter implements WebFilter {
    * UUID.randomUUID()}'s SecureRandom is a JVM-wide lock and a read of /dev/urandom per few ids on
    * the event loop, for nothing here.
    */
-  static String newId() {
+  public static String newId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long most = (random.nextLong() & ~0xF000L) | 0x4000L;
     long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
@@ -63,6 +64,9 @@ public class RequestIdFilter implements WebFilter {
     String id = accept(request.getHeaders().getFirst(HEADER));
     exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
     exchange.getResponse().getHeaders().set(HEADER, id);
+    // First filter: every answer gets the security headers (HSTS included over TLS), refusals by
+    // later filters included.
+    SecurityHeaders.onCommit(exchange);
     return chain
         .filter(exchange)
         .doFinally(signal -> accessLog(exchange, start, signal))

@@ -46,6 +46,10 @@ public class KeysetPager {
   }
 
   private <T> Plan<T> plan(ListQuery<T> query, PageParams params) {
+    if (params.after() != null && params.before() != null) {
+      // One position per page: both cursors would silently page backward from 'before'.
+      throw ApiException.invalidField("before", "cannot be combined with 'after': send one cursor");
+    }
     int limit = limit(params.limit());
     SortSpec.Resolved sort = query.sorts().resolve(params.sort());
     requireServingIndex(query, sort);

@@ -5,6 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.lucene.analysis.ar.ArabicNormalizer;
+import org.apache.lucene.analysis.ar.ArabicStemmer;
 
 /**
  * Arabic- and English-aware search normalisation. MongoDB text indexes cannot tokenise Arabic, so
@@ -15,6 +17,13 @@ import java.util.Set;
  * <p>Normalisation: Unicode NFKC; lower case; Arabic diacritics (harakat, tanween, shadda, sukun,
  * superscript alef) and tatweel removed; alef variants (أ إ آ ٱ) folded to ا; alef maqsura ى to ي;
  * ta marbuta ة to ه; hamza seats ؤ→و, ئ→ي; Arabic-Indic digits to ASCII; Latin accents removed.
+ *
+ * <p>Arabic words are also reduced to their light stem by Lucene's {@link ArabicNormalizer} and
+ * {@link ArabicStemmer} (Larkey's light10: the article and attached particles ال وال بال كال فال لل
+ * و, and the suffixes ها ان ات ون ين يه ية ه ة ي). A document stores the prefixes of each word and
+ * of its stem; a query term is the stem of the query word. So «للتجربة», «التجربة» and «تجربة» all
+ * stem to «تجرب» and find each other, and a query still matches by prefix («تجر» finds «للتجربة»).
+ * The table of what matches what is in docs/API.md (Search) and tested in {@code SearchTextTest}.
  */
 public final class SearchText {
 
@@ -26,6 +35,11 @@ public final class SearchText {
 
   /** Most tokens a query may have; more are ignored (bounded work per request). */
   public static final int MAX_QUERY_TOKENS = 5;
+
+  /** Stateless (the affix tables are constants): one instance serves every thread. */
+  private static final ArabicNormalizer ARABIC_NORMALIZER = new ArabicNormalizer();
+
+  private static final ArabicStemmer ARABIC_STEMMER = new ArabicStemmer();
 
   private SearchText() {}
 
@@ -61,24 +75,55 @@ public final class SearchText {
     Set<String> terms = new LinkedHashSet<>();
     for (String text : texts) {
       for (String token : tokens(text)) {
-        int max = Math.min(token.length(), MAX_PREFIX);
-        if (token.length() < MIN_PREFIX) {
-          terms.add(token);
-        }
-        for (int len = MIN_PREFIX; len <= max; len++) {
-          terms.add(token.substring(0, len));
-        }
+        addPrefixes(terms, token);
+        addPrefixes(terms, stem(token));
       }
     }
     return List.copyOf(terms);
   }
 
+  private static void addPrefixes(Set<String> terms, String token) {
+    int max = Math.min(token.length(), MAX_PREFIX);
+    if (token.length() < MIN_PREFIX) {
+      terms.add(token);
+    }
+    for (int len = MIN_PREFIX; len <= max; len++) {
+      terms.add(token.substring(0, len));
+    }
+  }
+
   /**
-   * The terms a query matches on: each query token (cut to {@link #MAX_PREFIX}), the longest ones
-   * first so the most selective term leads the index lookup.
+   * The light stem of a normalised token: Arabic article, attached particles and common suffixes
+   * removed; a token with no Arabic letter is returned as it is. The stemmer keeps at least two
+   * letters, so a stem is never empty.
+   */
+  static String stem(String token) {
+    if (!hasArabicLetter(token)) {
+      return token;
+    }
+    char[] chars = token.toCharArray();
+    int len = ARABIC_NORMALIZER.normalize(chars, chars.length);
+    len = ARABIC_STEMMER.stem(chars, len);
+    return new String(chars, 0, len);
+  }
+
+  private static boolean hasArabicLetter(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c >= '\u0621' && c <= '\u064A') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The terms a query matches on: the stem of each query token (cut to {@link #MAX_PREFIX}), the
+   * longest ones first so the most selective term leads the index lookup.
    */
   public static List<String> queryTerms(String query) {
     return tokens(query).stream()
+        .map(SearchText::stem)
         .map(t -> t.length() > MAX_PREFIX ? t.substring(0, MAX_PREFIX) : t)
         .distinct()
         .sorted((a, b) -> Integer.compare(b.length(), a.length()))

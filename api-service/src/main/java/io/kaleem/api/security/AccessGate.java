@@ -23,10 +23,8 @@ import reactor.core.publisher.Mono;
  * Who is calling and whether they may, the last step of {@link SecurityFilter}, in this order: the
  * route ({@link Route}, classified once), the bearer token ({@link BearerToken}, then Spring
  * Security's JWT authentication manager), the {@link RequestBudget}, then the {@link AccessPolicy}.
- * Spring Security's general-purpose filters (authentication, security context, request cache,
- * exception translation, authorization) did the same work in about ten reactive filters and cost
- * more CPU per request than the API's handlers; this gate keeps their components and their answers
- * (see docs/SECURITY.md, "Cost").
+ * It uses Spring Security's components and gives their answers; why it takes the place of Spring
+ * Security's filter chain is in docs/SECURITY.md, "Cost".
  *
  * <p>A token this replica has verified before is taken from the {@link VerifiedTokenCache} without
  * a reactive pipeline; any other token goes through the authentication manager (signature,

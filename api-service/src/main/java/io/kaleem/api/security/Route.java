@@ -43,6 +43,9 @@ record Route(List<String> segments, Kind kind) {
     }
     if (startsWith(s, "api", "openapi")
         || startsWith(s, "api", "docs")
+        // Swagger UI's page and assets: /api/docs redirects here (springdoc serves the UI next to
+        // its configured path).
+        || startsWith(s, "api", "swagger-ui")
         || startsWith(s, "webjars")
         // The WebSocket gateway authenticates its sessions itself (a browser cannot send the
         // header); the live page is static and signs in through the API.

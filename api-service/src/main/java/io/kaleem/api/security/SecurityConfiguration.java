@@ -89,21 +89,31 @@ class SecurityConfiguration {
             new JwtClaimValidator<List<String>>(
                 JwtClaimNames.AUD, aud -> aud != null && aud.contains(audience)),
             new JwtClaimValidator<Object>(JwtClaimNames.EXP, exp -> exp != null),
-            new JwtClaimValidator<List<String>>(
-                AccessTokenIssuer.ROLES, SecurityConfiguration::knownRole)));
+            new JwtClaimValidator<Object>(
+                AccessTokenIssuer.ROLES, SecurityConfiguration::knownRole),
+            new JwtClaimValidator<Object>(AccessTokenIssuer.MERCHANT, c -> textOrAbsent(c)),
+            new JwtClaimValidator<Object>(AccessTokenIssuer.PLAN, c -> textOrAbsent(c))));
     return decoder;
   }
 
-  private static boolean knownRole(List<String> roles) {
-    if (roles == null || roles.size() != 1) {
+  /**
+   * Claims are checked as {@code Object}: a signed token whose claim has another JSON type (a
+   * string where a list belongs) is a bad token, refused with 401, never a cast failure.
+   */
+  private static boolean knownRole(Object roles) {
+    if (!(roles instanceof List<?> list) || list.size() != 1) {
       return false;
     }
     for (Role r : Role.values()) {
-      if (r.name().equals(roles.get(0))) {
+      if (r.name().equals(list.get(0))) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean textOrAbsent(Object claim) {
+    return claim == null || claim instanceof String;
   }
 
   /**

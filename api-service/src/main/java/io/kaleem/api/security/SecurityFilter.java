@@ -12,14 +12,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * The security of every request, as one {@link WebFilter} in the place Spring Security's {@code
- * WebFilterChainProxy} would take: the security headers, Spring's strict firewall ({@link
- * RequestFirewall}), CORS when origins are configured, then {@link AccessGate}.
+ * WebFilterChainProxy} would take: Spring's strict firewall ({@link RequestFirewall}), CORS when
+ * origins are configured, then {@link AccessGate}.
  *
- * <p>Not a {@code WebFilterChainProxy}: with one chain that matches every request, it still chose
- * that chain per request in a reactive pipeline (a Flux over the chains, {@code filterWhen}, three
- * {@code flatMap}s and a new chain object), about ten operators in front of every handler. This
- * filter adds none: a request whose token and budget this replica already knows passes through
- * without a reactive step (docs/SECURITY.md, "Cost").
+ * <p>A request whose token and budget this replica already knows passes through without a reactive
+ * step; why this is not a {@code WebFilterChainProxy} is in docs/SECURITY.md, "Cost".
  */
 final class SecurityFilter implements WebFilter, Ordered {
 
@@ -45,14 +42,7 @@ final class SecurityFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    // Registered first, so every answer carries them: a firewall refusal and a preflight included.
-    exchange
-        .getResponse()
-        .beforeCommit(
-            () -> {
-              SecurityHeaders.write(exchange);
-              return Mono.empty();
-            });
+    // The security headers are registered by RequestIdFilter, the first filter (every answer).
     try {
       firewall.check(exchange);
     } catch (ServerExchangeRejectedException rejected) {

@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * The security headers of every response, the set OWASP's REST Security Cheat Sheet asks of a JSON
@@ -15,21 +16,35 @@ import org.springframework.web.server.ServerWebExchange;
  * HTML filter that OWASP asks to leave unset. HSTS only on requests that came over TLS (trusting
  * the ingress's {@code X-Forwarded-Proto}): a browser ignores it over plain HTTP (RFC 6797 8.1).
  */
-final class SecurityHeaders {
+public final class SecurityHeaders {
 
-  static final Map<String, String> EACH =
+  public static final Map<String, String> EACH =
       Map.of(
           "X-Content-Type-Options", "nosniff",
           "X-Frame-Options", "DENY",
           "Content-Security-Policy", "frame-ancestors 'none'",
           "Referrer-Policy", "no-referrer");
 
-  static final String NO_STORE = "no-store";
+  public static final String NO_STORE = "no-store";
 
   static final String HSTS = "Strict-Transport-Security";
   static final String HSTS_VALUE = "max-age=31536000; includeSubDomains";
 
   private SecurityHeaders() {}
+
+  /**
+   * Writes the headers on {@code exchange}'s response when it commits, whatever answers it: the
+   * first filter registers this, so refusals by the filters before security get them too.
+   */
+  public static void onCommit(ServerWebExchange exchange) {
+    exchange
+        .getResponse()
+        .beforeCommit(
+            () -> {
+              write(exchange);
+              return Mono.empty();
+            });
+  }
 
   static void write(ServerWebExchange exchange) {
     ServerHttpResponse response = exchange.getResponse();

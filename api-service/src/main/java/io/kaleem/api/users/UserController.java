@@ -2,6 +2,7 @@ package io.kaleem.api.users;
 
 import io.kaleem.api.pagination.Page;
 import io.kaleem.api.pagination.PageParams;
+import io.kaleem.api.security.CurrentUser;
 import io.kaleem.api.security.Role;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -30,9 +31,11 @@ import reactor.core.publisher.Mono;
 class UserController {
 
   private final UserService users;
+  private final CurrentUser caller;
 
-  UserController(UserService users) {
+  UserController(UserService users, CurrentUser caller) {
     this.users = users;
+    this.caller = caller;
   }
 
   @Operation(summary = "Create a user")
@@ -51,6 +54,13 @@ class UserController {
   Mono<Page<UserView>> list(
       @Valid @ParameterObject UserListFilter filter, @ParameterObject PageParams page) {
     return users.list(filter, page).map(p -> p.map(UserView::of));
+  }
+
+  /** Every role's own account (the access policy lets any signed-in caller read it). */
+  @Operation(summary = "The signed-in user's own account")
+  @GetMapping("/users/me")
+  Mono<UserView> me() {
+    return caller.require().flatMap(me -> users.get(me.userId())).map(UserView::of);
   }
 
   @Operation(summary = "Get a user")

@@ -41,6 +41,8 @@ class LogRedactionTest {
   static final String CARD = "4111 1111 1111 1111";
   static final String CARD_DASHED = "5500-0000-0000-0004";
   static final String COOKIE = "session=cookie-value-9f8e7d";
+  static final String LUHN_UUID = "3f2b8a2e-8c1d-4e55-8002-400000005002";
+  static final String LUHN_REQUEST_ID = "req-378282246310005";
 
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
@@ -86,6 +88,12 @@ class LogRedactionTest {
         .exchange()
         .expectStatus()
         .isOk();
+    http.get()
+        .uri("/api/health/liveness")
+        .header("X-Request-Id", LUHN_REQUEST_ID)
+        .exchange()
+        .expectHeader()
+        .valueEquals("X-Request-Id", LUHN_REQUEST_ID);
 
     // Code that logs carelessly is redacted all the same.
     log.info(
@@ -98,9 +106,11 @@ class LogRedactionTest {
         kv(
             "request",
             Map.of("headers", Map.of("Authorization", "Bearer " + access, "Cookie", COOKIE))),
-        kv("payment", Map.of("cardNumber", CARD_DASHED, "note", "pan " + CARD_DASHED)),
+        kv("payment", Map.of("cardNumber", CARD_DASHED, "note", "pan=" + CARD_DASHED)),
         kv("password", PASSWORD));
-    log.warn("failure", new IllegalStateException("charge failed for card " + CARD_DASHED));
+    log.warn("failure", new IllegalStateException("charge failed for cardNumber=" + CARD_DASHED));
+    // Ids are not card numbers, even when they hold a Luhn-valid digit run.
+    log.info("stored order {}", LUHN_UUID);
     // Lines are written by the asynchronous appender's thread: read stdout once it has caught up.
     LogSink.awaitWritten();
 
@@ -126,9 +136,15 @@ class LogRedactionTest {
     }
     assertThat(all).contains("[REDACTED]");
 
+    assertThat(all).contains("stored order " + LUHN_UUID);
     for (String id :
         List.of(
-            "req-register-1", "req-login-1", "req-refresh-1", "req-reuse-1", "req-products-1")) {
+            "req-register-1",
+            "req-login-1",
+            "req-refresh-1",
+            "req-reuse-1",
+            "req-products-1",
+            LUHN_REQUEST_ID)) {
       JsonNode accessLine =
           lines.stream()
               .filter(n -> n.path("logger").asString("").equals("io.kaleem.api.access"))

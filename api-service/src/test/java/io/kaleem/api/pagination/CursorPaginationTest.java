@@ -190,6 +190,24 @@ class CursorPaginationTest {
     chars[3] = chars[3] == 'A' ? 'B' : 'A';
     expectBadCursor(Map.of("after", new String(chars), "sort", "price"), "");
 
+    // Both cursors at once is one too many (docs/CURSOR_PAGINATION.md), not a silent backward page.
+    String previous =
+        (String)
+            info(page(Map.of("limit", "1", "sort", "price", "after", cursor))).get("prevCursor");
+    http.get()
+        .uri(
+            u ->
+                u.path("/api/v1/merchants/{m}/products")
+                    .queryParam("after", cursor)
+                    .queryParam("before", previous)
+                    .queryParam("sort", "price")
+                    .build(merchant))
+        .exchange()
+        .expectStatus()
+        .isBadRequest()
+        .expectBody(String.class)
+        .value(b -> assertThat(b).contains("before").contains("after"));
+
     // A cursor minted for one merchant is refused on another merchant's list.
     String other = fixtures.merchant();
     http.get()

@@ -158,6 +158,16 @@ class JwtAttackTest {
     refused(sign(keys.active(), claims().claim("roles", List.of("ROOT")).build()));
   }
 
+  /** A claim of the wrong JSON type is a forged or broken token: 401, never a 500. */
+  @Test
+  void claimsOfTheWrongTypeAreRefused() throws Exception {
+    refused(sign(keys.active(), claims().claim("roles", "MERCHANT_OWNER").build()));
+    refused(sign(keys.active(), claims().claim("roles", 7).build()));
+    refused(sign(keys.active(), claims().claim("roles", java.util.Map.of("a", 1)).build()));
+    refused(sign(keys.active(), claims().claim("roles", List.of(1, 2)).build()));
+    refused(sign(keys.active(), claims().claim("mid", List.of(merchant)).build()));
+  }
+
   @Test
   void garbageAndMissingTokensAre401() {
     refused("not.a.jwt");

@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Import;
       "spring.mongodb.database=kaleem-test-${random.uuid}",
       "kaleem.security.jwt.dev-key-file=",
       "kaleem.security.demo-users.enabled=false",
+      "kaleem.public-url=https://api.kaleem.test",
       "kaleem.security.rate-limit.key-prefix=rl-test:${random.uuid}",
       "kaleem.cache.key-prefix=kc-test:${random.uuid}",
       "kaleem.security.rate-limit.auth=100000",

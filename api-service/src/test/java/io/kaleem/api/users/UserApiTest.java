@@ -32,6 +32,33 @@ class UserApiTest {
   @Autowired RecordedQueries queries;
   @Autowired ReactiveMongoTemplate mongo;
   @Autowired UserService users;
+  @Autowired io.kaleem.api.support.Tokens tokens;
+
+  /** Every role reads its own account at /users/me (the route table allows it for all). */
+  @Test
+  void everyRoleReadsItsOwnAccount() {
+    String merchant = new Fixtures(http, mongo).merchant();
+    for (var issued :
+        List.of(
+            tokens.admin(),
+            tokens.owner(merchant),
+            tokens.staff(merchant),
+            tokens.customer(),
+            tokens.support())) {
+      http.get()
+          .uri("/api/v1/users/me")
+          .header("Authorization", issued.bearer())
+          .exchange()
+          .expectStatus()
+          .isOk()
+          .expectBody()
+          .jsonPath("$.id")
+          .isEqualTo(issued.userId())
+          .jsonPath("$.role")
+          .isEqualTo(issued.role().name());
+    }
+  }
+
   Fixtures fixtures;
 
   /** Every query this test sent (lists, lookups, probes) is served by an index. */

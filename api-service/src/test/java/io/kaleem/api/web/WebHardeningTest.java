@@ -171,6 +171,50 @@ class WebHardeningTest {
         .doesNotContain("secret");
   }
 
+  /**
+   * Refusals made before the security filter (the query-parameter guard's 400, the body limit's
+   * 413) and by Netty itself (414, 431, 400) carry the security headers and a request id.
+   */
+  @Test
+  void everyRefusalCarriesTheSecurityHeadersAndARequestId() throws Exception {
+    String merchant = new Fixtures(http, mongo).merchant();
+    List<String> answers =
+        List.of(
+            raw("/api/v1/merchants/" + merchant + "/products?$where=1", "X-Unread: plain"),
+            exchange(
+                "POST /api/v1/plans HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 2000000\r\nConnection: close\r\n\r\n"),
+            exchange("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+            exchange(
+                "GET /api/health/liveness HTTP/1.1\r\nHost: localhost\r\nX-Big: "
+                    + "b".repeat(20_000)
+                    + "\r\n\r\n"),
+            exchange("G(T /api/health/liveness HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    List<String> statuses = List.of("400", "413", "414", "431", "400");
+    for (int i = 0; i < answers.size(); i++) {
+      assertThat(answers.get(i))
+          .as("answer %d", i)
+          .startsWith("HTTP/1.1 " + statuses.get(i))
+          .containsIgnoringCase("x-content-type-options: nosniff")
+          .containsIgnoringCase("x-frame-options: DENY")
+          .containsIgnoringCase("cache-control: no-store")
+          .containsIgnoringCase("x-request-id: ");
+    }
+  }
+
+  /** The whole answer to {@code request}, sent as raw bytes; the server ends the connection. */
+  private String exchange(String request) throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** The whole answer to a GET of {@code path} with one extra header line, sent as raw bytes. */
   private String raw(String path, String header) throws Exception {
     try (var socket = new java.net.Socket("127.0.0.1", port)) {

@@ -1,6 +1,5 @@
 package io.kaleem.api.observability.logging;
 
-import java.math.BigInteger;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -11,10 +10,15 @@ import tools.jackson.core.TokenStreamContext;
 /**
  * Redacts secrets from every value a log line writes (message, MDC, key-value fields, nested
  * objects, stack traces): the logback JSON encoder runs each one through this masker, so no code
- * path can log around it. It masks values of sensitive field names, bearer and basic credentials,
- * JWT-shaped strings, {@code name=value} / {@code "name":"value"} pairs with sensitive names inside
- * text (embedded JSON, headers, query strings), and card numbers (13 to 19 digits with optional
- * spaces or dashes that pass the Luhn check).
+ * path can log around it. It masks values of sensitive field names (card numbers among them: {@code
+ * cardNumber}, {@code card}, {@code pan}), bearer and basic credentials, JWT-shaped strings, and
+ * {@code name=value} / {@code "name":"value"} pairs with sensitive names inside text (embedded
+ * JSON, headers, query strings).
+ *
+ * <p>Card numbers are found by the field that holds them, not by a digit pattern over every value:
+ * a Luhn check over every digit run also rewrote ids (a UUID's last groups, a client's request id,
+ * epoch milliseconds), so an id echoed to a client could not be found in the log. Code that logs a
+ * card number outside a field of that name is not protected; log payment data as named fields.
  */
 public class SensitiveDataMasker implements ValueMasker {
 
@@ -44,18 +48,22 @@ public class SensitiveDataMasker implements ValueMasker {
           "x-api-key",
           "cardnumber",
           "card_number",
+          "card",
           "pan",
           "cvv",
           "cvc");
 
   private static final String NAMES =
       "password|passwd|new_?password|current_?password|password_?hash|secret|client_?secret"
-          + "|token|access_?token|refresh_?token|id_?token|api_?key|x-api-key|card_?number|cvv|cvc";
+          + "|token|access_?token|refresh_?token|id_?token|api_?key|x-api-key|card_?number|card|pan"
+          + "|cvv|cvc";
 
   /** {@code "password":"x"}, {@code password=x}, {@code token: x} inside text. */
   private static final Pattern PAIR =
       Pattern.compile(
-          "(?i)(\"?(?:" + NAMES + ")\"?\\s*[:=]\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,;&}\\]\"]+)");
+          "(?i)(?<![A-Za-z0-9])(\"?(?:"
+              + NAMES
+              + ")\"?\\s*[:=]\\s*)(\"(?:[^\"\\\\]|\\\\.)*\"|[^\\s,;&}\\]\"]+)");
 
   /** Header-style lines whose whole value is secret: {@code Cookie: a=b; c=d}. */
   private static final Pattern HEADER =
@@ -69,9 +77,6 @@ public class SensitiveDataMasker implements ValueMasker {
   private static final Pattern JWT =
       Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
 
-  private static final Pattern CARD =
-      Pattern.compile("(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z])");
-
   @Override
   public Object mask(TokenStreamContext context, Object value) {
     String name = context == null ? null : context.currentName();
@@ -81,12 +86,6 @@ public class SensitiveDataMasker implements ValueMasker {
     if (value instanceof CharSequence text) {
       String masked = maskText(text.toString());
       return masked.equals(text.toString()) ? null : masked;
-    }
-    if (value instanceof Long || value instanceof BigInteger) {
-      String digits = value.toString();
-      if (isCardNumber(digits)) {
-        return MASK;
-      }
     }
     return null;
   }
@@ -99,45 +98,25 @@ public class SensitiveDataMasker implements ValueMasker {
     String out = replacePairs(HEADER, text);
     out = replacePairs(PAIR, out);
     out = SCHEME_CREDENTIALS.matcher(out).replaceAll(m -> m.group(1) + " " + MASK);
-    out = JWT.matcher(out).replaceAll(MASK);
-    Matcher card = CARD.matcher(out);
-    StringBuilder sb = new StringBuilder();
-    while (card.find()) {
-      String candidate = card.group();
-      card.appendReplacement(
-          sb, Matcher.quoteReplacement(isCardNumber(candidate) ? MASK : candidate));
-    }
-    card.appendTail(sb);
-    return sb.toString();
+    return JWT.matcher(out).replaceAll(MASK);
   }
 
   /**
    * Whether any pattern of {@link #maskText} can match {@code text}, in one pass without
    * allocating: a pair or header needs {@code :} or {@code =}; a scheme's credentials need
-   * whitespace after the scheme; a JWT starts {@code eyJ}; a card needs 13 digits with at most
-   * single separators between them (a space, already whitespace, or a dash). False means no pattern
-   * can match; most values of a line (logger, thread, level, route, ids, the message of an access
-   * line) skip the five regex passes this way.
+   * whitespace after the scheme; a JWT starts {@code eyJ}. False means no pattern can match; most
+   * values of a line (logger, thread, level, route, ids, the message of an access line) skip the
+   * four regex passes this way.
    */
   static boolean mightHoldSecret(String text) {
-    int digits = 0;
-    char previous = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == ':' || c == '=' || Character.isWhitespace(c)) {
         return true;
       }
-      if (c >= '0' && c <= '9') {
-        if (++digits >= 13) {
-          return true;
-        }
-      } else if (!(c == '-' && previous >= '0' && previous <= '9')) {
-        digits = 0;
-      }
       if (c == 'e' && text.startsWith("eyJ", i)) {
         return true;
       }
-      previous = c;
     }
     return false;
   }
@@ -154,32 +133,5 @@ public class SensitiveDataMasker implements ValueMasker {
               String replacement = value.startsWith("\"") ? "\"" + MASK + "\"" : MASK;
               return Matcher.quoteReplacement(m.group(1) + replacement);
             });
-  }
-
-  /** 13 to 19 digits (separators ignored) that pass the Luhn check. */
-  static boolean isCardNumber(String candidate) {
-    int sum = 0;
-    int count = 0;
-    boolean doubleIt = false;
-    for (int i = candidate.length() - 1; i >= 0; i--) {
-      char c = candidate.charAt(i);
-      if (c == ' ' || c == '-') {
-        continue;
-      }
-      if (c < '0' || c > '9') {
-        return false;
-      }
-      int d = c - '0';
-      if (doubleIt) {
-        d *= 2;
-        if (d > 9) {
-          d -= 9;
-        }
-      }
-      sum += d;
-      doubleIt = !doubleIt;
-      count++;
-    }
-    return count >= 13 && count <= 19 && sum % 10 == 0;
   }
 }
