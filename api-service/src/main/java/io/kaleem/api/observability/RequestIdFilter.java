@@ -63,6 +63,7 @@ public class RequestIdFilter implements WebFilter {
     var request = exchange.getRequest();
     String id = accept(request.getHeaders().getFirst(HEADER));
     exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
+    RequestContext.captureTrace(exchange);
     var headers = exchange.getResponse().getHeaders();
     headers.set(HEADER, id);
     if (overTls(exchange)) {
