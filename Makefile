@@ -27,6 +27,7 @@ run-traced: $(API_BUILT) ## make run with the OpenTelemetry agent (OTEL_EXPORTER
 	OTEL_TRACES_EXPORTER=$${OTEL_TRACES_EXPORTER:-$$( [ -n "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && echo otlp || echo none )} \
 	OTEL_TRACES_SAMPLER=$${OTEL_TRACES_SAMPLER:-$$( [ -n "$$OTEL_EXPORTER_OTLP_ENDPOINT" ] && echo parentbased_always_on || echo always_off )} \
 	OTEL_METRICS_EXPORTER=$${OTEL_METRICS_EXPORTER:-none} OTEL_LOGS_EXPORTER=$${OTEL_LOGS_EXPORTER:-none} \
+	OTEL_JAVAAGENT_CONFIGURATION_FILE=$${OTEL_JAVAAGENT_CONFIGURATION_FILE:-api-service/src/main/otel/agent.properties} \
 	JAVA_OPTS="-javaagent:$(OTEL_AGENT) $(JAVA_OPTS)" bash scripts/run-api.sh
 
 $(API_BUILT): $(API_SOURCES)

@@ -12,6 +12,8 @@
 #        FIXEDCOST_ROUNDS=3 FIXEDCOST_CONNECTIONS=32 FIXEDCOST_PROFILE=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The RabbitMQ of `make services-up`: the embedded broker does not start from the packaged jar.
+BROKER_URL=${KALEEM_BENCH_BROKER_URL:-amqp://guest:guest@127.0.0.1:5672}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 WARMUP=${FIXEDCOST_WARMUP_SECONDS:-30}
 ROUND=${FIXEDCOST_ROUND_SECONDS:-10}
@@ -23,10 +25,12 @@ ASPROF_VERSION=4.2
 
 $MVN -f bench/bare-webflux/pom.xml package -DskipTests >/dev/null
 $MVN -pl api-service -am package -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true >/dev/null
-BARE_JAR=bench/bare-webflux/target/bare-webflux.jar
-API_JAR=api-service/target/kaleem-api-service-0.1.0-SNAPSHOT.jar
-
 WORK=$(mktemp -d)
+# Copies: a build in the worktree while the bench runs must not swap a running JVM's jar.
+cp bench/bare-webflux/target/bare-webflux.jar "$WORK/bare.jar"
+cp api-service/target/kaleem-api-service-0.1.0-SNAPSHOT.jar "$WORK/api.jar"
+BARE_JAR=$WORK/bare.jar
+API_JAR=$WORK/api.jar
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -46,29 +50,33 @@ start_bare() {
   PIDS+=("$BARE_PID")
 }
 
-# The API as `make run` starts it but in memory, without demo data, and with an anonymous budget
-# no benchmark reaches (a 429 would be cheaper than the path measured). Its log goes to a file, as
-# to a collector that keeps up; $1: extra JVM flags (the profiler agent).
+# The API as `make run` starts it but in memory, without demo data (a busy machine times out its
+# load), with the demo accounts (the cached read needs an admin token), and with budgets no
+# benchmark reaches (a 429 would be cheaper than the path measured). Its log goes to a file, as to
+# a collector that keeps up; $1: extra JVM flags (the profiler agent).
 start_api() {
   API_PORT=$(free_port)
   # shellcheck disable=SC2086 # $1 is a list of JVM flags: split into words on purpose
   java "${JVM[@]}" ${1:-} -jar "$API_JAR" --server.port="$API_PORT" \
     --kaleem.mongo.embedded.data-file= --kaleem.mongo.embedded.demo-data=false \
-    --kaleem.security.jwt.dev-key-file= --kaleem.security.demo-users.enabled=false \
+    --kaleem.security.jwt.dev-key-file= --kaleem.security.demo-users.enabled=true \
     --kaleem.security.rate-limit.key-prefix="rl-bench:$$" \
     --kaleem.security.rate-limit.anonymous=2000000000 \
+    --kaleem.security.rate-limit.plans.platform=2000000000 \
+    --kaleem.messaging.broker-url="$BROKER_URL" --kaleem.messaging.exchange="kaleem-bench-$$" \
     >"$WORK/api.log" 2>&1 &
   API_PID=$!
   PIDS+=("$API_PID")
 }
 
 await() { # url pid
-  for _ in $(seq 1 360); do
+  # A shared machine can take minutes to start a JVM.
+  for _ in $(seq 1 1200); do
     curl -fs -o /dev/null "$1" && return 0
     kill -0 "$2" 2>/dev/null || { echo "server for $1 exited; log in $WORK" >&2; exit 1; }
     sleep 0.5
   done
-  echo "server for $1 not ready after 180 s" >&2
+  echo "server for $1 not ready after 600 s" >&2
   exit 1
 }
 
@@ -85,10 +93,26 @@ URL[liveness]="http://127.0.0.1:$API_PORT/api/health/liveness"
 PID[bare]=$BARE_PID
 PID[filtered]=$API_PID
 PID[liveness]=$API_PID
-# CACHED READ SLOT: the cache work (issue 14) adds a target here: a GET the cache answers from L1,
-# e.g. URL[cached]=".../api/v1/merchants/$M/products/$P" with an admin token in CACHED_AUTH, and
-# appends "cached" to NAMES. Until then the table says "not measured".
-CACHED_AUTH=${CACHED_AUTH:-}
+# The cached read: one product, created here, read by the platform admin (a token, the
+# ownership check, then the product cache's L1 hit; the first read below fills it).
+api_json() { # path [curl args...] -> body
+  local path=$1; shift
+  curl -fs "$@" "http://127.0.0.1:$API_PORT$path"
+}
+TOKEN=$(api_json /api/v1/auth/login -H 'Content-Type: application/json' \
+  -d '{"email":"admin@demo.kaleem.io","password":"demo-admin-2026"}' |
+  python3 -c 'import sys,json;print(json.load(sys.stdin)["accessToken"])')
+CACHED_AUTH="Bearer $TOKEN"
+M=$(api_json /api/v1/merchants -H "Authorization: $CACHED_AUTH" -H 'Content-Type: application/json' \
+  -d '{"name":{"en":"Bench merchant"},"slug":"bench-cached","contactEmail":"bench@example.com","country":"SA","currency":"SAR"}' |
+  python3 -c 'import sys,json;print(json.load(sys.stdin)["id"])')
+P=$(api_json "/api/v1/merchants/$M/products" -H "Authorization: $CACHED_AUTH" -H 'Content-Type: application/json' \
+  -d '{"sku":"BENCH-1","name":{"en":"Bench product"},"price":10.00,"currency":"SAR","stock":5,"status":"ACTIVE"}' |
+  python3 -c 'import sys,json;print(json.load(sys.stdin)["id"])')
+URL[cached]="http://127.0.0.1:$API_PORT/api/v1/merchants/$M/products/$P"
+PID[cached]=$API_PID
+NAMES+=(cached)
+api_json "/api/v1/merchants/$M/products/$P" -H "Authorization: $CACHED_AUTH" -o /dev/null
 # What each target is:
 #   [bare]: bare WebFlux, GET /bare (static JSON)
 #   [filtered]: API, anonymous GET of an unknown path (every filter, then 404)
@@ -102,7 +126,7 @@ TICK=$(getconf CLK_TCK)
 run() {
   local name=$1 secs=$2 before after out
   local auth=()
-  [ "$name" = cached ] && [ -n "$CACHED_AUTH" ] && auth=(-H "Authorization: $CACHED_AUTH")
+  [ "$name" = cached ] && auth=(-H "Authorization: $CACHED_AUTH")
   before=$(cpu_ticks "${PID[$name]}")
   out=$(wrk -t1 -c"$CONNS" -d"${secs}s" --latency "${auth[@]}" "${URL[$name]}")
   after=$(cpu_ticks "${PID[$name]}")
@@ -127,20 +151,24 @@ PY
 }
 
 STATUS_FILTERED=$(curl -s -o /dev/null -w '%{http_code}' "${URL[filtered]}")
+STATUS_CACHED=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $CACHED_AUTH" "${URL[cached]}")
+[ "$STATUS_CACHED" = 200 ] || { echo "the cached read answers $STATUS_CACHED, not 200" >&2; exit 1; }
 echo "warm-up: ${WARMUP}s per target (JIT), then $ROUNDS interleaved rounds of ${ROUND}s, wrk -t1 -c$CONNS"
 : >"$WORK/runs"
 for n in "${NAMES[@]}"; do run "$n" "$WARMUP"; done
 : >"$WORK/runs"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for r in $(seq 0 $((ROUNDS - 1))); do
   k=${#NAMES[@]}
   for i in $(seq 0 $((k - 1))); do run "${NAMES[$(((i + r) % k))]}" "$ROUND"; done
 done
 
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=bench/results/fixedcost-$STAMP.md
-python3 - "$WORK/runs" "$STATUS_FILTERED" "$CONNS" "$ROUND" "$ROUNDS" "$WARMUP" >"$OUT" <<'PY'
+python3 - "$WORK/runs" "$STATUS_FILTERED" "$CONNS" "$ROUND" "$ROUNDS" "$WARMUP" "$LOAD_BEFORE" "$LOAD_AFTER" >"$OUT" <<'PY'
 import statistics, sys, datetime
-path, status, conns, secs, rounds, warm = sys.argv[1:]
+path, status, conns, secs, rounds, warm, load_before, load_after = sys.argv[1:]
 runs = {}
 for line in open(path):
     name, rps, p50, p99, reqs, cpu = line.split()
@@ -149,7 +177,7 @@ labels = {
     "bare": "bare WebFlux, GET /bare (static JSON)",
     "filtered": f"API, anonymous GET of an unknown path (every filter; answers {status})",
     "liveness": "API, GET /api/health/liveness",
-    "cached": "API, cached read (L1 hit)",
+    "cached": "API, cached read: admin GET /api/v1/merchants/{m}/products/{id} (token, ownership, L1 hit)",
 }
 print(f"# Fixed cost of the request path, {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}")
 print()
@@ -158,12 +186,14 @@ print(f"wrk -t1 -c{conns}, {warm} s warm-up per target, then {rounds} interleave
       "spread (min-max over rounds) is part of the result. Server CPU: the server JVM's CPU time "
       "(all threads, log writing included) per request.")
 print()
+print(f"Load average (1, 5, 15 min) before the rounds: {load_before}; after: {load_after}.")
+print()
 print("| target | req/s median | req/s min-max | P50 ms | P99 ms | server CPU µs/request |")
 print("|---|---:|---:|---:|---:|---:|")
 med = {}
 for name in ["bare", "filtered", "liveness", "cached"]:
     if name not in runs:
-        print(f"| {labels[name]} | not measured (the cache work fills this slot) | | | | |")
+        print(f"| {labels[name]} | not measured | | | | |")
         continue
     r = runs[name]
     rps = [x[0] for x in r]
@@ -186,6 +216,10 @@ print()
 print("The CPU ratio is what the req/s ratio becomes when both are CPU-bound on the same cores; "
       "on a shared machine it is the steadier of the two.")
 PY
+
+# The measurement is the result; the profile below adds to it when it works.
+mv "$OUT" bench/results/fixedcost-latest.md
+OUT=bench/results/fixedcost-latest.md
 
 if [ "$PROFILE" = 1 ]; then
   # A third JVM, started with the profiler, under the filtered route's load only.
@@ -211,6 +245,5 @@ if [ "$PROFILE" = 1 ]; then
   python3 bench/fixedcost-profile.py "$WORK/profile.collapsed" "$(awk '{print $6}' "$WORK/runs" | tail -1)" >>"$OUT"
 fi
 
-mv "$OUT" bench/results/fixedcost-latest.md
 cat "$OUT"
 echo "written: $OUT"

@@ -2,6 +2,8 @@ package io.kaleem.api.observability;
 
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import org.slf4j.MDC;
 import org.springframework.web.filter.reactive.ServerWebExchangeContextFilter;
 import org.springframework.web.server.ServerWebExchange;
@@ -24,6 +26,21 @@ public final class RequestContext {
   public static final String REQUEST_ID = "requestId";
   public static final String USER_ID = "userId";
   public static final String MERCHANT_ID = "merchantId";
+
+  /**
+   * MDC fields of the request's trace, named as the OpenTelemetry agent's logback MDC names them.
+   */
+  public static final String TRACE_ID = "trace_id";
+
+  public static final String SPAN_ID = "span_id";
+  public static final String TRACE_FLAGS = "trace_flags";
+
+  /**
+   * Exchange attribute holding the span context current when the request arrived (the agent's
+   * server span), so every log line of the request names its trace on whatever thread it is
+   * written, without the agent having to follow each Reactor operator (docs/OBSERVABILITY.md).
+   */
+  public static final String TRACE = "kaleem.trace";
 
   /** Exchange attribute holding the request's {@link Caller}. */
   public static final String CALLER = "kaleem.caller";
@@ -52,6 +69,18 @@ public final class RequestContext {
     put(USER_ID, caller == null ? null : caller.userId());
     // Removed when absent: a merchant id an earlier caller left on the thread must not stay.
     put(MERCHANT_ID, caller == null ? null : caller.merchantId());
+    SpanContext trace = exchange.getAttribute(TRACE);
+    put(TRACE_ID, trace == null ? null : trace.getTraceId());
+    put(SPAN_ID, trace == null ? null : trace.getSpanId());
+    put(TRACE_FLAGS, trace == null ? null : trace.getTraceFlags().asHex());
+  }
+
+  /** Keeps the current span's context on the exchange when there is one (the agent runs). */
+  public static void captureTrace(ServerWebExchange exchange) {
+    SpanContext trace = Span.current().getSpanContext();
+    if (trace.isValid()) {
+      exchange.getAttributes().put(TRACE, trace);
+    }
   }
 
   private static void put(String field, String value) {
@@ -67,6 +96,9 @@ public final class RequestContext {
     MDC.remove(REQUEST_ID);
     MDC.remove(USER_ID);
     MDC.remove(MERCHANT_ID);
+    MDC.remove(TRACE_ID);
+    MDC.remove(SPAN_ID);
+    MDC.remove(TRACE_FLAGS);
   }
 
   /** Registers the MDC accessor once per JVM. */

@@ -63,6 +63,7 @@ public class RequestIdFilter implements WebFilter {
     var request = exchange.getRequest();
     String id = accept(request.getHeaders().getFirst(HEADER));
     exchange.getAttributes().put(RequestContext.REQUEST_ID, id);
+    RequestContext.captureTrace(exchange);
     exchange.getResponse().getHeaders().set(HEADER, id);
     // First filter: every answer gets the security headers (HSTS included over TLS), refusals by
     // later filters included.

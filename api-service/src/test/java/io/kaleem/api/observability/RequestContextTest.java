@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.context.ContextSnapshot.Scope;
 import io.micrometer.context.ContextSnapshotFactory;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -129,5 +133,36 @@ class RequestContextTest {
           assertThat(MDC.get(RequestContext.MERCHANT_ID)).isEqualTo("m-owner");
         });
     assertThat(MDC.get(RequestContext.USER_ID)).isNull();
+  }
+
+  @Test
+  void theTraceCurrentWhenTheRequestArrivedNamesEveryLogLineOfItOnAnyThread() {
+    ServerWebExchange traced = request("req-t", null);
+    SpanContext span =
+        SpanContext.create(
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7",
+            TraceFlags.getSampled(),
+            TraceState.getDefault());
+    io.opentelemetry.context.Scope current = Span.wrap(span).makeCurrent();
+    try {
+      RequestContext.captureTrace(traced);
+    } finally {
+      current.close();
+    }
+    ServerWebExchange untraced = request("req-u", null);
+    RequestContext.captureTrace(untraced); // no span: nothing kept
+
+    // A hop on another thread, where no span is current.
+    hop(
+        traced,
+        () -> {
+          assertThat(MDC.get(RequestContext.TRACE_ID)).isEqualTo(span.getTraceId());
+          assertThat(MDC.get(RequestContext.SPAN_ID)).isEqualTo(span.getSpanId());
+          assertThat(MDC.get(RequestContext.TRACE_FLAGS)).isEqualTo("01");
+        });
+    assertThat(MDC.get(RequestContext.TRACE_ID)).isNull();
+    hop(untraced, () -> assertThat(MDC.get(RequestContext.TRACE_ID)).isNull());
+    assertThat(untraced.getAttributes()).doesNotContainKey(RequestContext.TRACE);
   }
 }

@@ -17,12 +17,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Prometheus (the OS {@code prometheus} package) on a free loopback port, scraping one
  * target's {@code /metrics} every second with the target labels the Kubernetes scrape adds ({@code
- * namespace}, {@code tenant}), so tenant-scoped queries select it. Killed on close.
+ * namespace}, {@code tenant}, {@code revision}), so tenant- and revision-scoped queries select it.
+ * Killed on close.
  */
 public final class PrometheusServer implements AutoCloseable {
 
   public static final String NAMESPACE = "kaleem-test";
   public static final String TENANT = "proof";
+
+  /** The pod's revision label, as the Kubernetes relabelling adds it (the rollout analysis). */
+  public static final String REVISION = "proof-1";
 
   private final Process process;
   private final Path dir;
@@ -64,8 +68,9 @@ public final class PrometheusServer implements AutoCloseable {
                 labels:
                   namespace: %s
                   tenant: %s
+                  revision: %s
         """
-            .formatted(target, NAMESPACE, TENANT));
+            .formatted(target, NAMESPACE, TENANT, REVISION));
     process =
         new ProcessBuilder(
                 binary("prometheus"),

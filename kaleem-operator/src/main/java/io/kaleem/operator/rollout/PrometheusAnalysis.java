@@ -1,15 +1,8 @@
 package io.kaleem.operator.rollout;
 
-import static io.kaleem.crds.metrics.MetricNames.HTTP_ERRORS;
-import static io.kaleem.crds.metrics.MetricNames.HTTP_REQUEST_DURATION;
-import static io.kaleem.crds.metrics.MetricNames.LABEL_NAMESPACE;
-import static io.kaleem.crds.metrics.MetricNames.LABEL_REVISION;
-import static io.kaleem.crds.metrics.MetricNames.LABEL_TENANT;
-import static io.kaleem.crds.metrics.MetricNames.bucket;
-import static io.kaleem.crds.metrics.MetricNames.count;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kaleem.crds.analysis.AnalysisQueries;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.resources.MonitoringResources;
 import java.io.IOException;
@@ -25,9 +18,9 @@ import java.util.OptionalDouble;
 
 /**
  * One measurement of a revision against a Prometheus server: request count, error rate and P95
- * latency over the analysis window, for that revision's pods only. Queries are built from the
- * shared {@code MetricNames}, so they ask for exactly the series the API exports. Runs on the
- * analysis executor, never on a reconcile thread; a failure message names the status or the
+ * latency over the analysis window, for that revision's pods only. The queries are {@code crds}'
+ * {@link AnalysisQueries}, which the API's contract test evaluates against the running API. Runs on
+ * the analysis executor, never on a reconcile thread; a failure message names the status or the
  * exception class only, never a response body.
  */
 public class PrometheusAnalysis {
@@ -43,52 +36,6 @@ public class PrometheusAnalysis {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
-  public static String selector(String namespace, String tenant, String revision) {
-    return LABEL_NAMESPACE
-        + "=\""
-        + namespace
-        + "\","
-        + LABEL_TENANT
-        + "=\""
-        + tenant
-        + "\","
-        + LABEL_REVISION
-        + "=\""
-        + revision
-        + "\"";
-  }
-
-  public static String requestsQuery(String sel, String window) {
-    return "sum(increase(" + count(HTTP_REQUEST_DURATION) + "{" + sel + "}[" + window + "]))";
-  }
-
-  /** Errors over requests; no error series at all means no errors (never "no data"). */
-  public static String errorRateQuery(String sel, String window) {
-    return "(sum(rate("
-        + HTTP_ERRORS
-        + "{"
-        + sel
-        + "}["
-        + window
-        + "])) or vector(0)) / sum(rate("
-        + count(HTTP_REQUEST_DURATION)
-        + "{"
-        + sel
-        + "}["
-        + window
-        + "]))";
-  }
-
-  public static String p95Query(String sel, String window) {
-    return "histogram_quantile(0.95, sum by (le) (rate("
-        + bucket(HTTP_REQUEST_DURATION)
-        + "{"
-        + sel
-        + "}["
-        + window
-        + "])))";
-  }
-
   public Measurement measure(
       String provider,
       URI endpoint,
@@ -96,18 +43,18 @@ public class PrometheusAnalysis {
       String tenant,
       String revision,
       KaleemTenantSpec.Analysis a) {
-    String sel = selector(namespace, tenant, revision);
+    String sel = AnalysisQueries.selector(namespace, tenant, revision);
     String w = a.window;
     try {
-      OptionalDouble requests = query(endpoint, requestsQuery(sel, w));
+      OptionalDouble requests = query(endpoint, AnalysisQueries.requests(sel, w));
       int min = a.minSamples == null ? 50 : a.minSamples;
       if (requests.isEmpty() || requests.getAsDouble() < min) {
         return new Measurement(
             AnalysisResult.Kind.NO_DATA,
             "no data: " + fmt(requests) + " requests over " + w + " (at least " + min + " needed)");
       }
-      OptionalDouble errors = query(endpoint, errorRateQuery(sel, w));
-      OptionalDouble p95 = query(endpoint, p95Query(sel, w));
+      OptionalDouble errors = query(endpoint, AnalysisQueries.errorRate(sel, w));
+      OptionalDouble p95 = query(endpoint, AnalysisQueries.p95(sel, w));
       if (errors.isEmpty() || p95.isEmpty()) {
         return new Measurement(AnalysisResult.Kind.NO_DATA, "no data for error rate or P95");
       }

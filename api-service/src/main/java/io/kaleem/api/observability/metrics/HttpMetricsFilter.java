@@ -6,6 +6,8 @@ import io.kaleem.crds.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,11 @@ import reactor.core.publisher.SignalType;
  * routes are templates ({@link RouteTemplates}), the error type is a {@code ProblemType} slug. A
  * client that goes away before the answer is counted once with status 499 (nginx's "client closed
  * request"), as a request but not as an error: nothing was answered.
+ *
+ * <p>Exemplars: the trace context current when the request entered the filter (the agent's server
+ * span) is made current again while the meters record, whatever thread ends the request, so the
+ * registry's exemplar sampler ({@code MetricsConfiguration#exemplarSpanContext}) links the bucket
+ * to that trace. Without a trace (no agent) the context is the root one and nothing is switched.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -77,7 +84,22 @@ public class HttpMetricsFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     long start = System.nanoTime();
-    return chain.filter(exchange).doFinally(signal -> record(exchange, signal, start));
+    Context trace = Context.current();
+    return chain
+        .filter(exchange)
+        .doFinally(
+            signal -> {
+              if (trace == Context.root()) {
+                record(exchange, signal, start);
+                return;
+              }
+              Scope scope = trace.makeCurrent();
+              try {
+                record(exchange, signal, start);
+              } finally {
+                scope.close();
+              }
+            });
   }
 
   private void record(ServerWebExchange exchange, SignalType signal, long start) {

@@ -3,6 +3,8 @@ package io.kaleem.api.observability.metrics;
 import io.kaleem.crds.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.tracer.common.SpanContext;
+import io.prometheus.metrics.tracer.otel.OpenTelemetrySpanContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -32,6 +34,18 @@ class MetricsConfiguration {
         builder
             .addCommandListener(metrics)
             .applyToConnectionPoolSettings(p -> p.addConnectionPoolListener(metrics));
+  }
+
+  /**
+   * Exemplars: Spring Boot builds the Prometheus registry with this span context, so a histogram
+   * bucket or counter observed while a sampled span is current keeps that span's {@code trace_id}
+   * and {@code span_id}, served in the OpenMetrics format only. It reads the OpenTelemetry API's
+   * current span, which the Java agent bridges to its own; without the agent (or with its sampler
+   * off, as without a collector) no span is sampled and no exemplar is kept.
+   */
+  @Bean
+  SpanContext exemplarSpanContext() {
+    return new OpenTelemetrySpanContext();
   }
 
   /** Without a Prometheus registry (export off) there is nothing to serve: no listener. */

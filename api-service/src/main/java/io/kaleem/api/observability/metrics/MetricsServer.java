@@ -75,7 +75,8 @@ public final class MetricsServer implements SmartLifecycle {
     }
   }
 
-  private void handle(HttpExchange ex) throws IOException {
+  /** Never throws: the JDK server would only log it and drop the connection anyway. */
+  void handle(HttpExchange ex) {
     try (ex) {
       String path = ex.getRequestURI().getPath();
       if (!"/metrics".equals(path)) {
@@ -100,6 +101,10 @@ public final class MetricsServer implements SmartLifecycle {
       try (OutputStream out = ex.getResponseBody()) {
         out.write(body);
       }
+    } catch (IOException e) {
+      // The scraper went away, or the server is stopping and closed the connection: nothing to
+      // answer and nobody to tell; Prometheus records the failed scrape itself.
+      log.debug("metrics scrape not delivered: {}", e.toString());
     } catch (RuntimeException e) {
       // A scrape must not take the server down; Prometheus records the failed scrape itself.
       log.warn("metrics scrape failed", e);

@@ -8,8 +8,19 @@ import io.kaleem.api.support.Fixtures;
 import io.kaleem.api.support.PrometheusServer;
 import io.kaleem.api.support.Tokens;
 import io.kaleem.crds.alerts.AlertRules;
+import io.kaleem.crds.analysis.AnalysisQueries;
 import io.kaleem.crds.metrics.MetricNames;
+import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,20 +36,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -78,13 +96,35 @@ class ObservabilityContractTest {
   @Autowired WebTestClient http;
   @Autowired ReactiveMongoTemplate mongo;
   @Autowired MetricsServer metricsServer;
+  @Autowired MeterRegistry registry;
+  @Autowired HttpMetricsFilter httpMetrics;
+  @Autowired Tokens tokens;
+  @LocalServerPort int port;
 
-  /** A handler that fails the way a bug does, for the 5xx side of the contract. */
+  /** Opened when {@link FailingRoute#hang()} runs: the request reached its handler. */
+  static final CountDownLatch HANG_STARTED = new CountDownLatch(1);
+
+  /** Opened when {@link FailingRoute#hang()} is cancelled: the server saw the client go. */
+  static final CountDownLatch HANG_CANCELLED = new CountDownLatch(1);
+
+  static final String HANG = "/api/v1/test-failures/hang";
+
+  /**
+   * A handler that fails the way a bug does, for the 5xx side of the contract, and one that never
+   * answers, for a client that gives up.
+   */
   @RestController
   static class FailingRoute {
     @GetMapping("/api/v1/test-failures/boom")
     String boom() {
       throw new IllegalStateException("a bug, on purpose");
+    }
+
+    @GetMapping(HANG)
+    Mono<String> hang() {
+      return Mono.<String>never()
+          .doOnSubscribe(sub -> HANG_STARTED.countDown())
+          .doOnCancel(HANG_CANCELLED::countDown);
     }
   }
 
@@ -152,6 +192,10 @@ class ObservabilityContractTest {
       for (int round = 0; round < 3; round++) {
         awaitScrapes(prometheus, prometheus.scrapes() + 2);
         traffic.drive();
+        // Enough requests for a rollout measurement (its minimum sample count, asserted below).
+        for (int i = 0; i < 25; i++) {
+          http.get().uri("/api/v1/plans").exchange().expectStatus().isOk();
+        }
       }
       awaitScrapes(prometheus, prometheus.scrapes() + 2);
       Map<String, String> empty = new LinkedHashMap<>();
@@ -163,7 +207,139 @@ class ObservabilityContractTest {
         }
       }
       assertThat(empty).as("queries that returned no data").isEmpty();
+
+      // The operator's rollout analysis, its very query texts, for this tenant's revision: each
+      // must answer a number (the operator takes an empty answer or NaN as "no data"), and the
+      // request count must reach the minimum a measurement needs.
+      KaleemTenantSpec.Analysis defaults = new KaleemTenantSpec.Analysis();
+      String sel =
+          AnalysisQueries.selector(
+              PrometheusServer.NAMESPACE, PrometheusServer.TENANT, PrometheusServer.REVISION);
+      Map<String, Double> analysis = new LinkedHashMap<>();
+      for (String q : AnalysisQueries.all(sel, defaults.window)) {
+        analysis.put(q, value(prometheus.query(q)));
+      }
+      assertThat(analysis.values())
+          .as("rollout analysis answers: %s", analysis)
+          .allSatisfy(v -> assertThat(v).isNotNull().isFinite());
+      assertThat(analysis.get(AnalysisQueries.requests(sel, defaults.window)))
+          .as("requests in the analysis window")
+          .isGreaterThanOrEqualTo(defaults.minSamples.doubleValue());
     }
+  }
+
+  /** The first sample's value of an instant query's answer, or null when there is none. */
+  private static Double value(String answer) {
+    JsonNode result = new ObjectMapper().readTree(answer).path("data").path("result");
+    if (!result.isArray() || result.isEmpty()) {
+      return null;
+    }
+    return Double.parseDouble(result.get(0).path("value").path(1).asString());
+  }
+
+  @Test
+  void openMetricsScrapesCarryTheTraceOfTheRequestAsExemplarWhenOneIsSampled() throws Exception {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String spanId = "00f067aa0ba902b7";
+    Span sampled =
+        Span.wrap(
+            SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault()));
+    // The request ends on another thread (a timer), as a real one ends on whatever thread
+    // answered: the filter must carry the trace there itself.
+    Scope scope = sampled.makeCurrent();
+    try {
+      answer(299);
+    } finally {
+      scope.close();
+    }
+    answer(298); // no trace at all
+
+    String om = scrape("application/openmetrics-text");
+    List<String> traced = lines(om, "status_code=\"299\"");
+    List<String> untraced = lines(om, "status_code=\"298\"");
+    assertThat(traced).isNotEmpty();
+    assertThat(traced)
+        .filteredOn(l -> l.startsWith(MetricNames.bucket(MetricNames.HTTP_REQUEST_DURATION)))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .contains("# {")
+                    .contains("trace_id=\"" + traceId + "\"")
+                    .contains("span_id=\"" + spanId + "\""));
+    assertThat(untraced).isNotEmpty().noneMatch(l -> l.contains("#"));
+    // Only where OpenMetrics allows them (buckets, counter totals): older Prometheus servers
+    // reject a whole scrape with an exemplar on a histogram's _count.
+    assertThat(om.lines())
+        .filteredOn(l -> l.contains("# {"))
+        .allMatch(l -> l.contains("_bucket{") || l.contains("_total{"));
+    // The Prometheus text format has no exemplars; the same registry serves it unharmed.
+    assertThat(scrape(null)).contains("status_code=\"299\"").doesNotContain("# {");
+  }
+
+  /** One request through the HTTP metrics filter, answered with {@code status} from a timer. */
+  private void answer(int status) {
+    MockServerWebExchange exchange =
+        MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/exemplar-proof"));
+    httpMetrics
+        .filter(
+            exchange,
+            ex ->
+                Mono.delay(Duration.ofMillis(1))
+                    .doOnNext(t -> ex.getResponse().setStatusCode(HttpStatusCode.valueOf(status)))
+                    .then())
+        .block(Duration.ofSeconds(10));
+  }
+
+  private static List<String> lines(String exposition, String contains) {
+    return exposition.lines().filter(l -> !l.startsWith("#") && l.contains(contains)).toList();
+  }
+
+  @Test
+  void aClientThatDisconnectsMidRequestIsCountedOnceWithBoundedLabels() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET "
+                  + HANG
+                  + "?junk="
+                  + "x".repeat(200)
+                  + " HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Authorization: "
+                  + tokens.admin().bearer()
+                  + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(HANG_STARTED.await(60, TimeUnit.SECONDS))
+          .as("the request is in its handler")
+          .isTrue();
+      // The handler never answers: the client goes away before any byte came back.
+    }
+    assertThat(HANG_CANCELLED.await(60, TimeUnit.SECONDS))
+        .as("the server cancels the request of a client that went away")
+        .isTrue();
+    // The filter records right after the cancellation, on the same thread; wait for it.
+    Instant until = Instant.now().plusSeconds(30);
+    // (The counter exists a moment before it counts: poll its count, not its presence.)
+    while (registry.find("http.requests").tag(MetricNames.LABEL_ROUTE, HANG).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum()
+        < 1) {
+      assertThat(Instant.now()).as("the abandoned request is counted").isBefore(until);
+      Thread.sleep(50);
+    }
+    List<Counter> counted =
+        List.copyOf(registry.find("http.requests").tag(MetricNames.LABEL_ROUTE, HANG).counters());
+    assertThat(counted).hasSize(1);
+    assertThat(counted.get(0).getId().getTag(MetricNames.LABEL_STATUS_CODE))
+        .isEqualTo(String.valueOf(HttpMetricsFilter.CLIENT_CLOSED));
+    assertThat(counted.get(0).getId().getTag(MetricNames.LABEL_METHOD)).isEqualTo("GET");
+    assertThat(counted.get(0).count()).isEqualTo(1.0);
+    assertThat(registry.find("http.errors").tag(MetricNames.LABEL_ROUTE, HANG).counters())
+        .as("nothing was answered: not an error")
+        .isEmpty();
+    assertThat(scrape(null))
+        .contains(
+            "http_requests_total{method=\"GET\",route=\"" + HANG + "\",status_code=\"499\"} 1.0");
   }
 
   @Test
