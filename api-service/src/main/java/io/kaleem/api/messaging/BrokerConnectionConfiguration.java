@@ -1,6 +1,7 @@
 package io.kaleem.api.messaging;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,9 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,16 +164,31 @@ class BrokerConnectionConfiguration {
       if (config == null) {
         throw new IllegalStateException("embedded-broker/qpid-config.json missing from the jar");
       }
+      // Qpid reads its two start-up files by URL, and without a location its system properties
+      // default to a classpath: URL whose handler the JDK finds only through the system class
+      // loader, which cannot see the libraries nested in the packaged jar: both are given as plain
+      // files in the broker's work directory, so the jar starts the broker as the tests do.
+      Path work = Path.of(System.getProperty("java.io.tmpdir"), "kaleem-qpid-" + port);
+      Path initialConfig = work.resolve("qpid-config.json");
+      Path systemProperties = work.resolve("system.properties");
+      try (InputStream in = config.openStream()) {
+        Files.createDirectories(work);
+        Files.copy(in, initialConfig, StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(systemProperties, "");
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot prepare the embedded broker in " + work, e);
+      }
       Map<String, Object> attributes = new HashMap<>();
       attributes.put(SystemConfig.TYPE, "Memory");
-      attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, config.toExternalForm());
+      attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, initialConfig.toUri().toString());
+      attributes.put(SystemConfig.INITIAL_SYSTEM_PROPERTIES_LOCATION, systemProperties.toString());
       attributes.put(SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT, false);
       attributes.put(
           SystemConfig.CONTEXT,
           Map.of(
               "qpid.amqp_port", port,
               "kaleem.broker.password", password,
-              "qpid.work_dir", System.getProperty("java.io.tmpdir") + "/kaleem-qpid-" + port));
+              "qpid.work_dir", work.toString()));
       SystemLauncher launcher = new SystemLauncher();
       try {
         launcher.startup(attributes);
