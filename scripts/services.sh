@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or stops) the Redis and RabbitMQ the tests and `make run` talk to, on loopback only,
-# and makes sure the prometheus/promtool binaries the operator tests run are installed.
+# and makes sure the prometheus/promtool binaries the operator tests run, and the chromium the page
+# test drives, are installed.
 # `make test` runs `up` first, so a fresh Debian/Ubuntu machine needs nothing but a JDK.
 #
 # Idempotent: a service already answering on its port is left alone (whoever started it).
@@ -28,12 +29,17 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # The OS packages this run needs and lacks: a server is needed only when nothing answers on its
-# port; prometheus/promtool always (the operator's tests start their own Prometheus).
+# port; prometheus/promtool always (the operator's tests start their own Prometheus); chromium and
+# its driver for the page test.
 missing_packages() {
   local pkgs=()
   if ! port_open "$REDIS_PORT" && ! have redis-server; then pkgs+=(redis-server); fi
   if ! port_open "$AMQP_PORT" && ! have rabbitmq-server; then pkgs+=(rabbitmq-server); fi
   if ! have prometheus || ! have promtool; then pkgs+=(prometheus); fi
+  # The /live page is tested in a real headless browser (LivePageTest): Debian's own paths.
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    pkgs+=(chromium chromium-driver)
+  fi
   echo "${pkgs[@]:-}"
 }
 

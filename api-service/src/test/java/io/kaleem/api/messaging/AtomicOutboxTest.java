@@ -20,6 +20,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,6 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the relay delivers it.
  */
 @ApiTest
+// A fresh context: its last step waits for the relay to send these events, which in a shared
+// context queue behind every earlier class's backlog (see LiveGatewayTest).
+@DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 class AtomicOutboxTest {
 
   @Autowired WebTestClient http;

@@ -41,7 +41,12 @@ class OutboxOutageTest {
         MessagingTestSupport.Recorder recorder =
             new MessagingTestSupport.Recorder(exchange, "order.#");
         StandaloneApp app =
-            MessagingApp.start(exchange, "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")) {
+            MessagingApp.start(
+                exchange,
+                "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/",
+                // One customer places all the orders: the cap on their open PENDING units of one
+                // product (a business rule, ReservationExpiryTest) must not be what this tests.
+                "kaleem.orders.max-pending-quantity=" + ORDERS)) {
       var http = app.http.mutate().responseTimeout(Duration.ofSeconds(60)).build();
       ReactiveMongoTemplate mongo = app.bean(ReactiveMongoTemplate.class);
       Fixtures fixtures = new Fixtures(http, mongo);

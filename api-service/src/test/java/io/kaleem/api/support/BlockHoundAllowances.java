@@ -85,5 +85,10 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     // connection's first buffers, e.g. Lettuce reconnecting): in-memory bookkeeping of the pool.
     builder.allowBlockingCallsInside(
         "io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
+    // Jackson builds a type's deserializer once, on its first use, under a ReentrantLock in its
+    // DeserializerCache: reflection over a class already loaded, no I/O. Two concurrent first
+    // requests with one body type (the strict JSON decoder reads on the event loop) meet there.
+    builder.allowBlockingCallsInside(
+        "tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer");
   }
 }
