@@ -3,10 +3,12 @@ package io.kaleem.api.auth;
 import io.kaleem.api.common.LocalizedText;
 import io.kaleem.api.database.NoExternalMongoCondition;
 import io.kaleem.api.database.StartupTask;
+import io.kaleem.api.demo.DemoAccounts;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.security.Role;
 import io.kaleem.api.users.UserRequests;
 import io.kaleem.api.users.UserService;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -18,9 +20,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Demo accounts for the embedded {@code make run}: a platform admin, a merchant owner (with the
- * {@code demo-store} merchant) and a customer, created when missing and printed at start-up. Exists
- * only with {@code kaleem.security.demo-users.enabled=true}, which the prod profile refuses ({@link
+ * Demo accounts for the embedded {@code make run}: a platform admin, a merchant owner and a
+ * customer, created when missing and printed at start-up. The owner owns the demo data's showcase
+ * store when the demo data is loaded (it creates that owner without a password; this gives it the
+ * demo password by invitation), else a new empty {@code demo-store}. Exists only with {@code
+ * kaleem.security.demo-users.enabled=true}, which the prod profile refuses ({@link
  * DemoUsersGuard}), and only on the embedded database: with a MongoDB URI (any real database, prod
  * profile or not) the flag is ignored, so accounts with published passwords never reach data that
  * outlives a developer's machine.
@@ -38,7 +42,7 @@ class DemoUsers implements StartupTask {
 
   static final Demo OWNER =
       new Demo(
-          "owner@demo.kaleem.io",
+          DemoAccounts.OWNER_EMAIL,
           "demo-owner-2026",
           "Demo Owner",
           AuthRequests.AccountType.MERCHANT_OWNER);
@@ -80,11 +84,22 @@ class DemoUsers implements StartupTask {
   private Mono<Void> ensure(Demo d) {
     return users
         .findByEmail(d.email())
-        .hasElement()
+        .map(existing -> existing.id().toHexString())
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
         .flatMap(
-            exists -> {
-              if (exists) {
-                return Mono.<Void>empty();
+            existing -> {
+              if (existing.isPresent()) {
+                // Created without a password (the demo data's showcase owner): give it the demo
+                // password the way any invited account gets one. An account that has a password
+                // already is a 409 from the invitation, and is left as it is.
+                return auth.invite(existing.get())
+                    .flatMap(
+                        invitation ->
+                            auth.acceptInvitation(
+                                new AuthRequests.AcceptInvitation(invitation.token(), d.secret())))
+                    .then()
+                    .onErrorResume(ApiException.class, e -> Mono.empty());
               }
               if (d.type() == null) {
                 return users

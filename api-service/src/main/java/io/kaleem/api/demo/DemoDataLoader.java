@@ -181,7 +181,7 @@ class DemoDataLoader implements StartupTask {
                                         // seeded generator so the data stays the same run to run.
                                         Flux.merge(
                                                 merchant(
-                                                    "kaleem-store",
+                                                    DemoAccounts.SHOWCASE_STORE,
                                                     "متجر كليم",
                                                     "Kaleem Store",
                                                     ps.get(1).id().toHexString(),
@@ -254,11 +254,7 @@ class DemoDataLoader implements StartupTask {
               return users
                   .create(
                       new UserRequests.Create(
-                          "owner@" + slug + ".example",
-                          en + " Owner",
-                          null,
-                          Role.MERCHANT_OWNER,
-                          id))
+                          ownerEmail(slug), en + " Owner", null, Role.MERCHANT_OWNER, id))
                   .then(
                       users.create(
                           new UserRequests.Create(
@@ -272,6 +268,16 @@ class DemoDataLoader implements StartupTask {
                   .flatMap(
                       productIds -> ordersAndTickets(id, productIds, customers, agentId, random));
             });
+  }
+
+  /**
+   * The owner account of a demo store: the showcase store's is the demo owner (who gets a password
+   * when demo sign-ins are on), the others' exist only as data.
+   */
+  private static String ownerEmail(String slug) {
+    return slug.equals(DemoAccounts.SHOWCASE_STORE)
+        ? DemoAccounts.OWNER_EMAIL
+        : "owner@" + slug + ".example";
   }
 
   /** Four roots with one child each; returns every category id, products go anywhere. */

@@ -69,6 +69,11 @@ class ImageConfigIT {
     ImageChecks.jarRunsFromItsLibFolder(app, "app.jar", "io.kaleem.api.KaleemApiApplication");
     assertThat(Files.getPosixFilePermissions(app.resolve("entrypoint.sh")))
         .contains(PosixFilePermission.OTHERS_EXECUTE);
+    // The agent, when loaded, reads the trimmed instrumentation list shipped beside it.
+    assertThat(image.env())
+        .contains("OTEL_JAVAAGENT_CONFIGURATION_FILE=/app/otel-agent.properties");
+    assertThat(Files.readAllLines(app.resolve("otel-agent.properties")))
+        .contains("otel.instrumentation.common.default-enabled=false");
   }
 
   @Test
