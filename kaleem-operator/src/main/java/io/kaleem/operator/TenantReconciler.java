@@ -250,7 +250,9 @@ public class TenantReconciler
     KaleemTenantStatus st = copyStatus(before);
     Long generation = t.getMetadata().getGeneration();
     List<Verdict> verdicts = new ArrayList<>();
-    KaleemTenantSpec spec = t.getSpec();
+    // Defaults are applied here, once, from the one place they live (crds' withDefaults); nothing
+    // downstream reads a field with a fallback of its own.
+    KaleemTenantSpec spec = t.getSpec() == null ? null : t.getSpec().withDefaults();
     Duration next = settings.resync();
 
     // 1. The spec: refused as a whole before anything is touched.
@@ -470,7 +472,7 @@ public class TenantReconciler
     int replicas =
         active != null && active.getSpec().getReplicas() != null
             ? active.getSpec().getReplicas()
-            : (spec.api.replicas == null ? 2 : spec.api.replicas);
+            : spec.api.replicas;
     Snapshot keepActive = null;
     if (active == null && st.lastGoodSnapshot != null) {
       // Deleted by hand while a candidate is judged: production comes back as the last good.
@@ -888,7 +890,7 @@ public class TenantReconciler
     try {
       indexes.forget(key(t));
       monitoringApplied.keySet().removeIf(k -> k.startsWith(t.getMetadata().getUid() + "/"));
-      KaleemTenantSpec spec = t.getSpec();
+      KaleemTenantSpec spec = t.getSpec() == null ? null : t.getSpec().withDefaults();
       if (spec == null || spec.deletionPolicy != KaleemTenantSpec.DeletionPolicy.Delete) {
         events.normal(
             t,
@@ -932,7 +934,7 @@ public class TenantReconciler
       KaleemTenantSpec spec,
       java.util.function.BiFunction<String, String, Secret> secrets) {
     String name = spec.database.secretRef.name;
-    String key = spec.database.secretRef.key == null ? "uri" : spec.database.secretRef.key;
+    String key = spec.database.secretRef.key;
     Secret s = secrets.apply(t.getMetadata().getNamespace(), name);
     if (s == null) {
       throw new IllegalStateException(
