@@ -305,8 +305,7 @@ public class TenantReconciler
 
     // 4. The rollout decision, taken on what is observed before anything is written.
     Snapshot desired = Snapshot.render(t, spec, options.podAnnotations());
-    boolean blueGreen =
-        spec.rollout != null && spec.rollout.strategy == KaleemTenantSpec.Strategy.BlueGreen;
+    boolean blueGreen = spec.rollout.strategy == KaleemTenantSpec.Strategy.BlueGreen;
     String ns = t.getMetadata().getNamespace();
     Deployment active = deployment(ctx, Labels.apiName(t));
     Deployment preview = deployment(ctx, BlueGreenResources.previewName(t));
@@ -702,9 +701,7 @@ public class TenantReconciler
                 t.getMetadata().getUid(),
                 IndexSpecs.confirmedRebuilds(t),
                 IndexSpecs.desired(spec),
-                spec.database.unmanagedIndexes == null
-                    ? KaleemTenantSpec.UnmanagedIndexPolicy.Report
-                    : spec.database.unmanagedIndexes,
+                spec.database.unmanagedIndexes,
                 n(c.created),
                 n(c.rebuilt),
                 n(c.dropped),

@@ -125,7 +125,7 @@ public final class RolloutDecision {
     }
     boolean failedSpec = in.specHash().equals(st.failedSpecHash);
     boolean haveLastGood = st.lastGoodRevision != null && st.lastGoodSnapshot != null;
-    boolean auto = !Boolean.FALSE.equals(r.autoRollback);
+    boolean auto = r.autoRollback;
     boolean renderedElsewhere = haveLastGood && !in.desiredRevision().equals(st.lastGoodRevision);
     // Rolled back: the spec failed and the last good snapshot runs in its place.
     boolean rolledBack = failedSpec && auto && renderedElsewhere;
