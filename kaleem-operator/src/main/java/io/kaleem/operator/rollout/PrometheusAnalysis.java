@@ -100,7 +100,7 @@ public class PrometheusAnalysis {
     String w = a.window;
     try {
       OptionalDouble requests = query(endpoint, requestsQuery(sel, w));
-      int min = a.minSamples;
+      int min = a.minSamples == null ? 50 : a.minSamples;
       if (requests.isEmpty() || requests.getAsDouble() < min) {
         return new Measurement(
             AnalysisResult.Kind.NO_DATA,
