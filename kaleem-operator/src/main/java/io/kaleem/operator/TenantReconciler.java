@@ -50,6 +50,8 @@ import io.kaleem.operator.spec.IndexSpecs;
 import io.kaleem.operator.spec.SpecValidator;
 import io.kaleem.operator.status.Conditions;
 import io.kaleem.operator.status.Conditions.Verdict;
+import io.kaleem.operator.status.StatusAggregator;
+import io.kaleem.operator.status.StatusAggregator.Impact;
 import io.kaleem.operator.status.TenantEvents;
 import io.kaleem.operator.workload.ConfigMapsDependent;
 import io.kaleem.operator.workload.DeploymentDependent;
@@ -250,7 +252,9 @@ public class TenantReconciler
     KaleemTenantStatus st = copyStatus(before);
     Long generation = t.getMetadata().getGeneration();
     List<Verdict> verdicts = new ArrayList<>();
-    KaleemTenantSpec spec = t.getSpec();
+    // Defaults are applied here, once, from the one place they live (crds' withDefaults); nothing
+    // downstream reads a field with a fallback of its own.
+    KaleemTenantSpec spec = t.getSpec() == null ? null : t.getSpec().withDefaults();
     Duration next = settings.resync();
 
     // 1. The spec: refused as a whole before anything is touched.
@@ -262,8 +266,10 @@ public class TenantReconciler
       problems.add(KaleemTenant.NAME_RULE_MESSAGE);
     }
     if (!problems.isEmpty()) {
-      verdicts.add(Verdict.bad(Conditions.SPEC_VALID, "InvalidSpec", String.join("; ", problems)));
-      return finish(t, ctx, before, st, verdicts, Phase.Failed, generation, now, null);
+      verdicts.add(
+          Verdict.bad(Conditions.SPEC_VALID, "InvalidSpec", String.join("; ", problems))
+              .with(Impact.FAILED));
+      return finish(t, ctx, before, st, verdicts, null, generation, now, null);
     }
     verdicts.add(Verdict.ok(Conditions.SPEC_VALID, "Valid", "spec is valid"));
 
@@ -272,9 +278,10 @@ public class TenantReconciler
     try {
       uri = mongoUri(t, spec, referenced::secret);
     } catch (IllegalStateException e) {
-      verdicts.add(Verdict.bad(Conditions.DATABASE_READY, "SecretNotFound", e.getMessage()));
-      return finish(
-          t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
+      verdicts.add(
+          Verdict.bad(Conditions.DATABASE_READY, "SecretNotFound", e.getMessage())
+              .with(Impact.FAILED));
+      return finish(t, ctx, before, st, verdicts, null, generation, now, settings.backoffMax());
     }
 
     // 2b. Every other Secret and ConfigMap key the pods read: a missing one would leave a rollout
@@ -285,11 +292,11 @@ public class TenantReconciler
     if (!missing.isEmpty()) {
       verdicts.add(
           Verdict.bad(
-              Conditions.CONFIG_READY,
-              missing.get(0).reason(),
-              missing.stream().map(SecretCheck.Problem::message).collect(joining("; "))));
-      return finish(
-          t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
+                  Conditions.CONFIG_READY,
+                  missing.get(0).reason(),
+                  missing.stream().map(SecretCheck.Problem::message).collect(joining("; ")))
+              .with(Impact.FAILED));
+      return finish(t, ctx, before, st, verdicts, null, generation, now, settings.backoffMax());
     }
 
     // 3. Database and indexes. Never blocks: a sync runs in the background (started here, first,
@@ -298,8 +305,7 @@ public class TenantReconciler
 
     // 4. The rollout decision, taken on what is observed before anything is written.
     Snapshot desired = Snapshot.render(t, spec, options.podAnnotations());
-    boolean blueGreen =
-        spec.rollout != null && spec.rollout.strategy == KaleemTenantSpec.Strategy.BlueGreen;
+    boolean blueGreen = spec.rollout.strategy == KaleemTenantSpec.Strategy.BlueGreen;
     String ns = t.getMetadata().getNamespace();
     Deployment active = deployment(ctx, Labels.apiName(t));
     Deployment preview = deployment(ctx, BlueGreenResources.previewName(t));
@@ -329,12 +335,13 @@ public class TenantReconciler
       if (running == null) {
         verdicts.add(
             Verdict.bad(
-                Conditions.ROLLOUT_HEALTHY,
-                "SnapshotMissing",
-                "ControllerRevision "
-                    + st.lastGoodSnapshot
-                    + " holding the last good revision is gone; the operator will not guess"));
-        return finish(t, ctx, before, st, verdicts, Phase.Failed, generation, now, next);
+                    Conditions.ROLLOUT_HEALTHY,
+                    "SnapshotMissing",
+                    "ControllerRevision "
+                        + st.lastGoodSnapshot
+                        + " holding the last good revision is gone; the operator will not guess")
+                .with(Impact.FAILED));
+        return finish(t, ctx, before, st, verdicts, null, generation, now, next);
       }
     }
     if (dec.promote()) {
@@ -384,8 +391,7 @@ public class TenantReconciler
       Optional<Verdict> refused = runWorkflow(t, ctx, plan);
       if (refused.isPresent()) {
         verdicts.add(refused.get());
-        return finish(
-            t, ctx, before, st, verdicts, Phase.Failed, generation, now, settings.backoffMax());
+        return finish(t, ctx, before, st, verdicts, null, generation, now, settings.backoffMax());
       }
     }
     verdicts.add(
@@ -435,8 +441,7 @@ public class TenantReconciler
     // 7. Alert rules, where prometheus-operator is installed.
     next = min(next, reconcileMonitoring(t, spec, verdicts));
 
-    Phase phase = dec.phase() != null ? dec.phase() : phase(st, verdicts);
-    return finish(t, ctx, before, st, verdicts, phase, generation, now, next);
+    return finish(t, ctx, before, st, verdicts, dec.phase(), generation, now, next);
   }
 
   /**
@@ -470,7 +475,7 @@ public class TenantReconciler
     int replicas =
         active != null && active.getSpec().getReplicas() != null
             ? active.getSpec().getReplicas()
-            : (spec.api.replicas == null ? 2 : spec.api.replicas);
+            : spec.api.replicas;
     Snapshot keepActive = null;
     if (active == null && st.lastGoodSnapshot != null) {
       // Deleted by hand while a candidate is judged: production comes back as the last good.
@@ -508,7 +513,8 @@ public class TenantReconciler
     }
     if (!conflicts.isEmpty()) {
       return Optional.of(
-          Verdict.bad(Conditions.CONFIG_READY, NAME_CONFLICT, String.join("; ", conflicts)));
+          Verdict.bad(Conditions.CONFIG_READY, NAME_CONFLICT, String.join("; ", conflicts))
+              .with(Impact.FAILED));
     }
     if (other != null) {
       throw other;
@@ -639,9 +645,10 @@ public class TenantReconciler
         }
         out.add(
             Verdict.bad(
-                Conditions.MONITORING_READY,
-                "ApplyFailed",
-                "PodMonitor could not be applied: " + e.getMessage()));
+                    Conditions.MONITORING_READY,
+                    "ApplyFailed",
+                    "PodMonitor could not be applied: " + e.getMessage())
+                .with(Impact.DEGRADED));
         return settings.backoffBase();
       }
     }
@@ -672,9 +679,10 @@ public class TenantReconciler
       }
       out.add(
           Verdict.bad(
-              Conditions.MONITORING_READY,
-              "ApplyFailed",
-              "PrometheusRule could not be applied: " + e.getMessage()));
+                  Conditions.MONITORING_READY,
+                  "ApplyFailed",
+                  "PrometheusRule could not be applied: " + e.getMessage())
+              .with(Impact.DEGRADED));
       return settings.backoffBase();
     }
     return settings.resync();
@@ -693,9 +701,7 @@ public class TenantReconciler
                 t.getMetadata().getUid(),
                 IndexSpecs.confirmedRebuilds(t),
                 IndexSpecs.desired(spec),
-                spec.database.unmanagedIndexes == null
-                    ? KaleemTenantSpec.UnmanagedIndexPolicy.Report
-                    : spec.database.unmanagedIndexes,
+                spec.database.unmanagedIndexes,
                 n(c.created),
                 n(c.rebuilt),
                 n(c.dropped),
@@ -781,31 +787,13 @@ public class TenantReconciler
         : r.retryAfter();
   }
 
-  private Phase phase(KaleemTenantStatus st, List<Verdict> verdicts) {
-    Verdict db = get(verdicts, Conditions.DATABASE_READY);
-    Verdict idx = get(verdicts, Conditions.INDEXES_READY);
-    Verdict avail = get(verdicts, Conditions.DEPLOYMENT_AVAILABLE);
-    Verdict mon = get(verdicts, Conditions.MONITORING_READY);
-    if (db != null && "False".equals(db.status())) {
-      return Phase.Degraded;
-    }
-    if (mon != null && "ApplyFailed".equals(mon.reason())) {
-      return Phase.Degraded;
-    }
-    boolean building = idx == null || !idx.isTrue();
-    if (avail == null || !avail.isTrue() || building) {
-      return st.lastGoodRevision == null ? Phase.Provisioning : Phase.Progressing;
-    }
-    return Phase.Ready;
-  }
-
   private UpdateControl<KaleemTenant> finish(
       KaleemTenant t,
       Context<KaleemTenant> ctx,
       KaleemTenantStatus before,
       KaleemTenantStatus st,
       List<Verdict> verdicts,
-      Phase phase,
+      Phase decided,
       Long generation,
       Instant now,
       Duration next) {
@@ -820,14 +808,10 @@ public class TenantReconciler
         }
       }
     }
-    boolean ready = phase == Phase.Ready;
-    Conditions.set(
-        st.conditions,
-        ready
-            ? Verdict.ok(Conditions.READY, "Ready", "tenant is serving its last good revision")
-            : Verdict.bad(Conditions.READY, phase.name(), summary(verdicts, phase)),
-        generation,
-        now);
+    StatusAggregator.Result aggregate =
+        StatusAggregator.aggregate(verdicts, decided, st.lastGoodRevision != null);
+    Phase phase = aggregate.phase();
+    Conditions.set(st.conditions, aggregate.ready(), generation, now);
     st.phase = phase;
     st.observedGeneration = generation;
     if (before.phase != phase) {
@@ -849,14 +833,6 @@ public class TenantReconciler
       control.rescheduleAfter(next);
     }
     return control;
-  }
-
-  private static String summary(List<Verdict> verdicts, Phase phase) {
-    return verdicts.stream()
-        .filter(v -> !v.isTrue())
-        .map(v -> v.type() + ": " + v.message())
-        .findFirst()
-        .orElse("phase " + phase);
   }
 
   @Override
@@ -888,7 +864,7 @@ public class TenantReconciler
     try {
       indexes.forget(key(t));
       monitoringApplied.keySet().removeIf(k -> k.startsWith(t.getMetadata().getUid() + "/"));
-      KaleemTenantSpec spec = t.getSpec();
+      KaleemTenantSpec spec = t.getSpec() == null ? null : t.getSpec().withDefaults();
       if (spec == null || spec.deletionPolicy != KaleemTenantSpec.DeletionPolicy.Delete) {
         events.normal(
             t,
@@ -932,7 +908,7 @@ public class TenantReconciler
       KaleemTenantSpec spec,
       java.util.function.BiFunction<String, String, Secret> secrets) {
     String name = spec.database.secretRef.name;
-    String key = spec.database.secretRef.key == null ? "uri" : spec.database.secretRef.key;
+    String key = spec.database.secretRef.key;
     Secret s = secrets.apply(t.getMetadata().getNamespace(), name);
     if (s == null) {
       throw new IllegalStateException(
@@ -972,10 +948,6 @@ public class TenantReconciler
       c.rollbackHistory = new ArrayList<>();
     }
     return c;
-  }
-
-  private static Verdict get(List<Verdict> verdicts, String type) {
-    return verdicts.stream().filter(v -> v.type().equals(type)).findFirst().orElse(null);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -348,6 +348,13 @@ public final class OperatorHarness implements AutoCloseable {
     return timer == null ? 0 : timer.count();
   }
 
+  /** Events the operator has queued but not yet sent (they are sent off the reconcile thread). */
+  public double eventsQueued() {
+    var gauge =
+        operator.registry().find(io.kaleem.crds.metrics.MetricNames.OPERATOR_EVENTS_QUEUED).gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
   /** Forgets the requests recorded so far. */
   public void drainRequests() throws InterruptedException {
     while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {

@@ -31,15 +31,13 @@ public final class TenantConfigRenderer {
   public static Map<String, String> render(String tenantId, KaleemTenantSpec spec) {
     Objects.requireNonNull(tenantId, "tenantId");
     Objects.requireNonNull(spec, "spec");
-    KaleemTenantSpec.Cache cache = orDefault(spec.cache, new KaleemTenantSpec.Cache());
-    KaleemTenantSpec.L1 l1 = orDefault(cache.l1, new KaleemTenantSpec.L1());
-    KaleemTenantSpec.L2 l2 = orDefault(cache.l2, new KaleemTenantSpec.L2());
-    KaleemTenantSpec.Warming warming = orDefault(cache.warming, new KaleemTenantSpec.Warming());
-    KaleemTenantSpec.Monitoring monitoring =
-        orDefault(spec.monitoring, new KaleemTenantSpec.Monitoring());
-    KaleemTenantSpec.Slo slo = orDefault(monitoring.slo, new KaleemTenantSpec.Slo());
-    KaleemTenantSpec.Slo sloDefaults = new KaleemTenantSpec.Slo();
-    KaleemTenantSpec.Warming warmingDefaults = new KaleemTenantSpec.Warming();
+    // Defaults come from the spec alone (idempotent, so a caller's defaulted spec is fine too).
+    KaleemTenantSpec d = spec.withDefaults();
+    KaleemTenantSpec.L1 l1 = d.cache.l1;
+    KaleemTenantSpec.L2 l2 = d.cache.l2;
+    KaleemTenantSpec.Warming warming = d.cache.warming;
+    KaleemTenantSpec.Slo slo = d.monitoring.slo;
+    KaleemTenantSpec.Jwt jwt = d.security.jwt;
 
     Map<String, String> p = new LinkedHashMap<>();
     p.put("kaleem.tenant.id", tenantId);
@@ -48,32 +46,25 @@ public final class TenantConfigRenderer {
         "spring.mongodb.database",
         Objects.requireNonNull(spec.database == null ? null : spec.database.name, "database.name"));
     p.put("kaleem.mongo.auto-index", "false");
-    KaleemTenantSpec.Security security = orDefault(spec.security, new KaleemTenantSpec.Security());
-    KaleemTenantSpec.Jwt jwt = orDefault(security.jwt, new KaleemTenantSpec.Jwt());
-    p.put("kaleem.security.jwt.issuer", orDefault(jwt.issuer, KaleemTenantSpec.DEFAULT_JWT_ISSUER));
-    p.put(
-        "kaleem.security.jwt.audience",
-        orDefault(jwt.audience, KaleemTenantSpec.DEFAULT_JWT_AUDIENCE));
+    p.put("kaleem.security.jwt.issuer", jwt.issuer);
+    p.put("kaleem.security.jwt.audience", jwt.audience);
     if (jwt.activeKid != null) {
       p.put("kaleem.security.jwt.active-kid", jwt.activeKid);
     }
     // The pods sit behind the tenant's Service and ingress (NetworkPolicies admit only those), so
     // X-Forwarded-For is the ingress's word for the client: rate limits key on the real client.
     p.put("server.forward-headers-strategy", "framework");
-    p.put("kaleem.cache.l1.max-size", String.valueOf(orDefault(l1.maxSize, 10000)));
-    p.put("kaleem.cache.l1.ttl", orDefault(l1.ttl, "60s"));
-    p.put("kaleem.cache.l2.ttl", orDefault(l2.ttl, "5m"));
-    p.put("kaleem.cache.warming.schedule", orDefault(warming.schedule, warmingDefaults.schedule));
+    p.put("kaleem.cache.l1.max-size", String.valueOf(l1.maxSize));
+    p.put("kaleem.cache.l1.ttl", l1.ttl);
+    p.put("kaleem.cache.l2.ttl", l2.ttl);
+    p.put("kaleem.cache.warming.schedule", warming.schedule);
     p.put(
         "kaleem.cache.warming.targets",
-        orDefault(warming.targets, warmingDefaults.targets).stream()
-            .map(Enum::name)
-            .distinct()
-            .collect(Collectors.joining(",")));
-    p.put("kaleem.slo.p95-latency", orDefault(slo.p95Latency, sloDefaults.p95Latency));
-    p.put("kaleem.slo.error-rate", orDefault(slo.errorRate, sloDefaults.errorRate));
-    p.put("kaleem.slo.cache-hit-rate", orDefault(slo.cacheHitRate, sloDefaults.cacheHitRate));
-    p.put("kaleem.slo.window", orDefault(slo.window, sloDefaults.window));
+        warming.targets.stream().map(Enum::name).distinct().collect(Collectors.joining(",")));
+    p.put("kaleem.slo.p95-latency", slo.p95Latency);
+    p.put("kaleem.slo.error-rate", slo.errorRate);
+    p.put("kaleem.slo.cache-hit-rate", slo.cacheHitRate);
+    p.put("kaleem.slo.window", slo.window);
     return p;
   }
 
@@ -106,9 +97,5 @@ public final class TenantConfigRenderer {
       }
     }
     return b.toString();
-  }
-
-  private static <T> T orDefault(T value, T fallback) {
-    return value == null ? fallback : value;
   }
 }

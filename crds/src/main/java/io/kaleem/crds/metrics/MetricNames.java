@@ -220,6 +220,12 @@ public final class MetricNames {
   public static final String OPERATOR_EVENTS = "kaleem_operator_events_total";
 
   /**
+   * Gauge of Kubernetes Events waiting to be sent (they are sent off the reconcile thread): a
+   * backlog after a burst (a fleet created at once) is API traffic still to come.
+   */
+  public static final String OPERATOR_EVENTS_QUEUED = "kaleem_operator_events_queued";
+
+  /**
    * Histogram of a rollout's duration, from its start to its verdict: label outcome ({@code
    * promoted}, {@code rolled_back}).
    */

@@ -113,10 +113,7 @@ public class MonitoringResources {
 
   /** The rule groups, in Prometheus rule-file form (also what {@code promtool} checks). */
   public static List<Map<String, Object>> groups(KaleemTenant t, KaleemTenantSpec spec) {
-    KaleemTenantSpec.Slo slo =
-        spec.monitoring == null || spec.monitoring.slo == null
-            ? new KaleemTenantSpec.Slo()
-            : spec.monitoring.slo;
+    KaleemTenantSpec.Slo slo = spec.monitoring.slo;
     return AlertRules.groups(
         AlertRules.Scope.tenant(t.getMetadata().getNamespace(), t.getMetadata().getName()),
         new AlertRules.Thresholds(slo.p95Latency, slo.errorRate, slo.cacheHitRate, slo.window));

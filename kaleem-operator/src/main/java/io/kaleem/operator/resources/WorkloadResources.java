@@ -26,7 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The tenant's API workload: Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget. */
+/**
+ * The tenant's API workload: Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget.
+ * Every spec given here has been through {@link KaleemTenantSpec#withDefaults()} (the reconciler
+ * applies it once), so no field is read with a fallback of its own.
+ */
 public final class WorkloadResources {
 
   public static final int HTTP_PORT = 8080;
@@ -48,8 +52,8 @@ public final class WorkloadResources {
    * equal specs (and equal rendered config) always give equal revisions.
    */
   public static Template podTemplate(KaleemTenant t, KaleemTenantSpec spec, String configHash) {
-    KaleemTenantSpec.Rollout rollout = orNew(spec.rollout, KaleemTenantSpec.Rollout::new);
-    KaleemTenantSpec.Resources res = orNew(spec.api.resources, KaleemTenantSpec.Resources::new);
+    KaleemTenantSpec.Rollout rollout = spec.rollout;
+    KaleemTenantSpec.Resources res = spec.api.resources;
 
     List<EnvVar> env = ApiEnvironment.of(t, spec);
 
@@ -99,9 +103,9 @@ public final class WorkloadResources {
                             .build())
                     .withReadinessProbe(
                         probe(
-                            orDefault(rollout.healthCheckPath, "/api/health/readiness"),
-                            orDefault(rollout.periodSeconds, 10),
-                            orDefault(rollout.failureThreshold, 3)))
+                            rollout.healthCheckPath,
+                            rollout.periodSeconds,
+                            rollout.failureThreshold))
                     .withLivenessProbe(probe(LIVENESS_PATH, 10, 6))
                     .withStartupProbe(probe(LIVENESS_PATH, 5, 24))
                     .withNewSecurityContext()
@@ -144,7 +148,7 @@ public final class WorkloadResources {
    * spec even when the template is a restored one.
    */
   public static Deployment deployment(KaleemTenant t, KaleemTenantSpec current, Template tpl) {
-    KaleemTenantSpec.Rollout rollout = orNew(current.rollout, KaleemTenantSpec.Rollout::new);
+    KaleemTenantSpec.Rollout rollout = current.rollout;
     boolean hpa = autoscaled(current);
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Labels.REVISION, tpl.revision());
@@ -155,11 +159,11 @@ public final class WorkloadResources {
         .withAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
-        .withReplicas(hpa ? null : orDefault(current.api.replicas, 2))
+        .withReplicas(hpa ? null : current.api.replicas)
         .withNewSelector()
         .withMatchLabels(Labels.selector(t))
         .endSelector()
-        .withProgressDeadlineSeconds(orDefault(rollout.progressDeadlineSeconds, 300))
+        .withProgressDeadlineSeconds(rollout.progressDeadlineSeconds)
         .withRevisionHistoryLimit(5)
         .withNewStrategy()
         .withType("RollingUpdate")
@@ -193,7 +197,7 @@ public final class WorkloadResources {
   }
 
   public static boolean autoscaled(KaleemTenantSpec spec) {
-    return spec.api.autoscaling != null && !Boolean.FALSE.equals(spec.api.autoscaling.enabled);
+    return spec.api.autoscaling.enabled;
   }
 
   public static HorizontalPodAutoscaler hpa(KaleemTenant t, KaleemTenantSpec spec) {
@@ -209,15 +213,15 @@ public final class WorkloadResources {
         .withKind("Deployment")
         .withName(Labels.apiName(t))
         .endScaleTargetRef()
-        .withMinReplicas(orDefault(a.minReplicas, 2))
-        .withMaxReplicas(orDefault(a.maxReplicas, 10))
+        .withMinReplicas(a.minReplicas)
+        .withMaxReplicas(a.maxReplicas)
         .addNewMetric()
         .withType("Resource")
         .withNewResource()
         .withName("cpu")
         .withNewTarget()
         .withType("Utilization")
-        .withAverageUtilization(orDefault(a.targetCPUUtilizationPercentage, 70))
+        .withAverageUtilization(a.targetCPUUtilizationPercentage)
         .endTarget()
         .endResource()
         .endMetric()
@@ -270,13 +274,5 @@ public final class WorkloadResources {
       m.put("memory", new Quantity(a.memory));
     }
     return m;
-  }
-
-  private static <T> T orDefault(T v, T d) {
-    return v == null ? d : v;
-  }
-
-  private static <T> T orNew(T v, java.util.function.Supplier<T> d) {
-    return v == null ? d.get() : v;
   }
 }

@@ -97,8 +97,8 @@ public class AnalysisRunner implements AutoCloseable {
     stop(tenantKey);
     results.put(tenantKey, AnalysisResult.start(revision));
     long every = Math.max(1, Durations.parse(a.interval).toMillis());
-    int failureLimit = a.failureLimit == null ? 2 : a.failureLimit;
-    int errorLimit = a.consecutiveErrorLimit == null ? 4 : a.consecutiveErrorLimit;
+    int failureLimit = a.failureLimit;
+    int errorLimit = a.consecutiveErrorLimit;
     ScheduledFuture<?> f =
         executor.scheduleWithFixedDelay(
             () -> {

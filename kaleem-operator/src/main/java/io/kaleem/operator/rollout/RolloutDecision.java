@@ -104,8 +104,8 @@ public final class RolloutDecision {
       Phase phase) {}
 
   public static Decision decide(Input in) {
-    KaleemTenantSpec.Rollout r =
-        in.spec().rollout == null ? new KaleemTenantSpec.Rollout() : in.spec().rollout;
+    // The spec is defaulted (KaleemTenantSpec.withDefaults, applied once by the reconciler).
+    KaleemTenantSpec.Rollout r = in.spec().rollout;
     KaleemTenantStatus st = copy(in.status());
     List<Note> notes = new ArrayList<>();
     Instant now = in.now();
@@ -125,7 +125,7 @@ public final class RolloutDecision {
     }
     boolean failedSpec = in.specHash().equals(st.failedSpecHash);
     boolean haveLastGood = st.lastGoodRevision != null && st.lastGoodSnapshot != null;
-    boolean auto = !Boolean.FALSE.equals(r.autoRollback);
+    boolean auto = r.autoRollback;
     boolean renderedElsewhere = haveLastGood && !in.desiredRevision().equals(st.lastGoodRevision);
     // Rolled back: the spec failed and the last good snapshot runs in its place.
     boolean rolledBack = failedSpec && auto && renderedElsewhere;
@@ -292,7 +292,7 @@ public final class RolloutDecision {
         .keySet()
         .retainAll(pods.stream().map(p -> p.getMetadata().getName()).toList());
 
-    int deadline = r.progressDeadlineSeconds == null ? 300 : r.progressDeadlineSeconds;
+    int deadline = r.progressDeadlineSeconds;
     Instant lastProgress = Instant.parse(st.lastProgressAt);
     Optional<String> failure = Optional.empty();
     if (v.deadlineExceeded().isPresent()) {
@@ -317,12 +317,7 @@ public final class RolloutDecision {
     }
     if (failure.isEmpty()) {
       failure =
-          PodSignals.failure(
-              pods,
-              st.restartBaseline,
-              r.failureThreshold == null ? 3 : r.failureThreshold,
-              r.periodSeconds == null ? 10 : r.periodSeconds,
-              now);
+          PodSignals.failure(pods, st.restartBaseline, r.failureThreshold, r.periodSeconds, now);
     }
     boolean analysisWanted =
         target == Target.DESIRED && r.analysis != null && !in.controls().skipAnalysis();
@@ -445,7 +440,7 @@ public final class RolloutDecision {
     if (v.complete() && st.healthySince == null) {
       st.healthySince = ts(now);
     }
-    int window = r.stabilizationSeconds == null ? 120 : r.stabilizationSeconds;
+    int window = r.stabilizationSeconds;
     boolean analysisOk =
         !analysisWanted || (analysis != null && analysis.phase() == AnalysisResult.Phase.Passed);
     Instant promoteAt =

@@ -40,9 +40,8 @@ public final class ApiSecrets {
 
   /** The JWK set's Secret key: the spec's, or key {@code jwks.json} of {@code <tenant>-jwt}. */
   public static KaleemTenantSpec.SecretKeySelector jwkSet(String tenant, KaleemTenantSpec spec) {
-    KaleemTenantSpec.Jwt jwt =
-        spec.security == null || spec.security.jwt == null ? null : spec.security.jwt;
-    if (jwt != null && jwt.jwkSetSecretRef != null) {
+    KaleemTenantSpec.Jwt jwt = spec.security.jwt;
+    if (jwt.jwkSetSecretRef != null) {
       return jwt.jwkSetSecretRef;
     }
     return new KaleemTenantSpec.SecretKeySelector(
@@ -50,20 +49,16 @@ public final class ApiSecrets {
   }
 
   /**
-   * The references of a valid spec (see {@code SpecValidator}), the operator's own generated Secret
-   * excepted: the tenant's database URI, JWK set, Redis and AMQP URLs, and api.env.
+   * The references of a valid, defaulted spec (see {@code SpecValidator}, {@link
+   * KaleemTenantSpec#withDefaults()}), the operator's own generated Secret excepted: the tenant's
+   * database URI, JWK set, Redis and AMQP URLs, and api.env.
    */
   public static List<Ref> of(String tenant, KaleemTenantSpec spec) {
     List<Ref> refs = new ArrayList<>();
     KaleemTenantSpec.SecretKeyRef db = spec.database.secretRef;
     refs.add(
         new Ref(
-            ApiEnv.MONGODB_URI,
-            Source.Secret,
-            db.name,
-            db.key == null ? "uri" : db.key,
-            "spec.database.secretRef",
-            false));
+            ApiEnv.MONGODB_URI, Source.Secret, db.name, db.key, "spec.database.secretRef", false));
     KaleemTenantSpec.SecretKeySelector jwks = jwkSet(tenant, spec);
     refs.add(
         new Ref(

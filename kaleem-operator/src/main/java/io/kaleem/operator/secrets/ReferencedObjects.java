@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.spec.SpecValidator;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,10 +57,14 @@ public final class ReferencedObjects {
   }
 
   private static boolean refersTo(KaleemTenant t, ApiSecrets.Source kind, String name) {
-    if (t.getSpec() == null || !SpecValidator.problems(t.getSpec()).isEmpty()) {
+    if (t.getSpec() == null) {
       return false;
     }
-    return ApiSecrets.of(t.getMetadata().getName(), t.getSpec()).stream()
+    KaleemTenantSpec spec = t.getSpec().withDefaults();
+    if (!SpecValidator.problems(spec).isEmpty()) {
+      return false;
+    }
+    return ApiSecrets.of(t.getMetadata().getName(), spec).stream()
         .anyMatch(r -> r.source() == kind && r.name().equals(name));
   }
 

@@ -36,7 +36,7 @@ public final class IndexSpecs {
       if (f == null || f.field == null) {
         throw new IllegalArgumentException("index " + i.name + " has a key without field");
       }
-      keys.add(new IndexKey(f.field, f.direction == null ? 1 : f.direction));
+      keys.add(new IndexKey(f.field, f.direction));
     }
     return new IndexDefinition(
         i.collection,

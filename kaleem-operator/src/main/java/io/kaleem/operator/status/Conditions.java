@@ -36,8 +36,21 @@ public final class Conditions {
 
   private Conditions() {}
 
-  /** A condition as decided by one concern in this reconcile. */
-  public record Verdict(String type, String status, String reason, String message) {
+  /**
+   * A condition as decided by one concern in this reconcile, and what it does to the phase (null:
+   * by its concern, see {@link StatusAggregator#impact}).
+   */
+  public record Verdict(
+      String type, String status, String reason, String message, StatusAggregator.Impact impact) {
+    public Verdict(String type, String status, String reason, String message) {
+      this(type, status, reason, message, null);
+    }
+
+    /** This verdict with the given impact on the phase. */
+    public Verdict with(StatusAggregator.Impact i) {
+      return new Verdict(type, status, reason, message, i);
+    }
+
     public static Verdict ok(String type, String reason, String message) {
       return new Verdict(type, "True", reason, message);
     }

@@ -57,6 +57,12 @@ public class TenantEvents implements AutoCloseable {
   public TenantEvents(KubernetesClient client, MeterRegistry meters) {
     this.client = client;
     this.meters = meters;
+    io.micrometer.core.instrument.Gauge.builder(
+            io.kaleem.crds.metrics.MetricNames.OPERATOR_EVENTS_QUEUED,
+            sender,
+            s -> s.getQueue().size() + s.getActiveCount())
+        .description("Kubernetes Events queued or being sent")
+        .register(meters);
   }
 
   /** Sends what is queued (bounded wait), then stops. */
