@@ -47,7 +47,7 @@ public class PrometheusAnalysis {
     String w = a.window;
     try {
       OptionalDouble requests = query(endpoint, AnalysisQueries.requests(sel, w));
-      int min = a.minSamples == null ? 50 : a.minSamples;
+      int min = a.minSamples;
       if (requests.isEmpty() || requests.getAsDouble() < min) {
         return new Measurement(
             AnalysisResult.Kind.NO_DATA,
