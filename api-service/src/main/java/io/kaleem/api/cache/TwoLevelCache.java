@@ -454,7 +454,11 @@ public class TwoLevelCache implements AutoCloseable {
 
   /** Whether this instance's L1 holds a key given relative to the tenant prefix. */
   public boolean inL1(String relativeKey) {
-    return l1.synchronous().getIfPresent(keys.full(relativeKey)) != null;
+    // The asynchronous view: the synchronous one waits for a load in flight (another reader's,
+    // e.g. a consumer re-reading a product after its event) and would report that load's value,
+    // even one that is then not kept. A load in flight is not a cached value.
+    CompletableFuture<Entry> f = l1.getIfPresent(keys.full(relativeKey));
+    return f != null && f.isDone() && !f.isCompletedExceptionally() && f.join().keep();
   }
 
   /** The full Redis key of a key given relative to the tenant prefix. */

@@ -73,6 +73,13 @@ public class BlockHoundAllowances implements BlockHoundIntegration {
     builder.allowBlockingCallsInside(
         "io.github.resilience4j.circuitbreaker.internal.CircuitBreakerStateMachine$OpenState",
         "toHalfOpenState");
+    // Every call through the breaker records its outcome in the breaker's sliding window under a
+    // ReentrantLock: an array slot and a few counters, never I/O. When Redis dies, many requests
+    // fail through the breaker at once and meet on that lock.
+    builder.allowBlockingCallsInside(
+        "io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+    builder.allowBlockingCallsInside(
+        "io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
     // Lettuce's SharedLock orders command writes against exclusive endpoint work (activation,
     // reconnect, close): writers take it for the in-memory hand-over of a command to the channel
     // and never hold it across I/O, so a writer on a Lettuce event loop waits for microseconds.
