@@ -45,12 +45,12 @@ public class AnalysisRunner implements AutoCloseable {
             });
   }
 
-  /** Called with the tenant key after every measurement (triggers a reconcile). */
   /** Called with the kind of every measurement taken (the operator's metrics). */
   public void onMeasured(Consumer<AnalysisResult.Kind> c) {
     this.onMeasured = c;
   }
 
+  /** Called with the tenant key after every measurement (triggers a reconcile). */
   public void onMeasurement(Consumer<String> c) {
     this.onMeasurement = c;
   }

@@ -23,7 +23,7 @@ import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
  * its "dropped N events" warnings go to that listener. Drops are reported by {@link
  * DroppedLogLinesReporter} and the {@code log_events_dropped_total} metric instead.
  */
-public class WarningsFirstAsyncAppender extends LoggingEventAsyncDisruptorAppender {
+public final class WarningsFirstAsyncAppender extends LoggingEventAsyncDisruptorAppender {
 
   private int reservedForWarnings = -1;
 
