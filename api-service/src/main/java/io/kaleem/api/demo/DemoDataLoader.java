@@ -11,6 +11,7 @@ import io.kaleem.api.orders.OrderRequests;
 import io.kaleem.api.orders.OrderService;
 import io.kaleem.api.orders.OrderStatus;
 import io.kaleem.api.plans.BillingInterval;
+import io.kaleem.api.plans.Plan;
 import io.kaleem.api.plans.PlanLimits;
 import io.kaleem.api.plans.PlanRequests;
 import io.kaleem.api.plans.PlanService;
@@ -185,7 +186,8 @@ class DemoDataLoader implements StartupTask {
                                                     "متجر كليم",
                                                     "Kaleem Store",
                                                     ps.get(1).id().toHexString(),
-                                                    properties.products() * 2 / 3,
+                                                    allowed(
+                                                        ps.get(1), properties.products() * 2 / 3),
                                                     customers,
                                                     agent.id().toHexString(),
                                                     new Random(11)),
@@ -194,7 +196,7 @@ class DemoDataLoader implements StartupTask {
                                                     "أضواء الرياض",
                                                     "Riyadh Lights",
                                                     ps.get(0).id().toHexString(),
-                                                    properties.products() / 6,
+                                                    allowed(ps.get(0), properties.products() / 6),
                                                     customers,
                                                     agent.id().toHexString(),
                                                     new Random(12)),
@@ -203,7 +205,7 @@ class DemoDataLoader implements StartupTask {
                                                     "قهوة جدة",
                                                     "Jeddah Coffee",
                                                     ps.get(2).id().toHexString(),
-                                                    properties.products() / 6,
+                                                    allowed(ps.get(2), properties.products() / 6),
                                                     customers,
                                                     agent.id().toHexString(),
                                                     new Random(13)))
@@ -306,6 +308,14 @@ class DemoDataLoader implements StartupTask {
                                     0)))
                     .doOnNext(c -> ids.add(c.id().toHexString())))
         .then(Mono.fromSupplier(() -> List.copyOf(ids)));
+  }
+
+  /**
+   * The catalogue size for a merchant on {@code plan}: its share of {@code kaleem.demo.products},
+   * at most what the plan allows (the catalogue is one batch, refused whole over the limit).
+   */
+  private static int allowed(Plan plan, int share) {
+    return plan.limits() == null ? share : Math.min(share, plan.limits().products());
   }
 
   private Mono<List<String>> catalogue(

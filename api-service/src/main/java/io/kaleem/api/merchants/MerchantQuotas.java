@@ -1,10 +1,16 @@
 package io.kaleem.api.merchants;
 
+import io.kaleem.api.common.LeaseLock;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.plans.Plan;
 import io.kaleem.api.plans.PlanLimits;
 import io.kaleem.api.plans.PlanService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.bson.types.ObjectId;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -14,9 +20,11 @@ import reactor.core.publisher.Mono;
  * plans.PlanBudgets}). Both look-ups go through the caches, evicted on every merchant or plan
  * change. A merchant without a live subscription (none, or cancelled) has no plan quota.
  *
- * <p>The check counts, then the caller writes: two concurrent creations at the last free place may
- * both pass, so a quota can be exceeded by the number of concurrent creations (never by a client
- * acting alone, one request after another).
+ * <p>{@link #within} counts and writes holding the merchant's quota lock ({@code quota_locks}, one
+ * lease document per merchant and quota, taken only when the plan sets a limit): two concurrent
+ * creations at the last free place are serialised, the second counts the first's write and is
+ * refused. {@link #require} (staff) still counts, then the caller writes: there two concurrent
+ * creations may both pass, exceeding the quota by at most the number of concurrent creations.
  */
 @Component
 public class MerchantQuotas {
@@ -37,12 +45,23 @@ public class MerchantQuotas {
     }
   }
 
+  static final String LOCKS = "quota_locks";
+
   private final MerchantScope merchants;
   private final PlanService plans;
+  private final LeaseLock locks;
 
-  public MerchantQuotas(MerchantScope merchants, PlanService plans) {
+  public MerchantQuotas(
+      MerchantScope merchants, PlanService plans, ReactiveMongoTemplate mongo, Clock clock) {
     this.merchants = merchants;
     this.plans = plans;
+    this.locks =
+        new LeaseLock(
+            mongo,
+            clock,
+            LOCKS,
+            Duration.ofSeconds(30),
+            "Other creations for this merchant are in progress; retry the request");
   }
 
   /**
@@ -68,30 +87,55 @@ public class MerchantQuotas {
   }
 
   /**
+   * Runs {@code write}, which adds {@code adding} of {@code quota}, when the merchant's plan allows
+   * that many more beyond the {@code current} count; a 409 naming the limit otherwise, and {@code
+   * write} is not run (a batch is refused whole). When the plan sets a limit, the count and the
+   * write happen holding the merchant's lock for this quota, so the count includes every write that
+   * finished before and none can start until this one is done: concurrent creations never pass the
+   * limit together. Every writer of this quota must come through here for that to hold.
+   */
+  public <T> Mono<T> within(
+      String merchantId, Quota quota, int adding, Mono<Long> current, Supplier<Mono<T>> write) {
+    return limitsOf(merchantId)
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(
+            limits ->
+                limits.isEmpty()
+                    ? Mono.defer(write)
+                    : locks.holding(
+                        merchantId + ":" + quota.field,
+                        () ->
+                            allowed(quota.of(limits.get()), quota, adding, current)
+                                .then(Mono.defer(write))));
+  }
+
+  /**
    * Completes when the merchant may add {@code adding} more of {@code quota} beyond the {@code
    * current} count ({@code current} is asked only when a plan limits it); a 409 naming the limit
-   * otherwise.
+   * otherwise. Count-then-write: see the class comment.
    */
   public Mono<Void> require(String merchantId, Quota quota, int adding, Mono<Long> current) {
     return limitsOf(merchantId)
-        .flatMap(
-            limits -> {
-              int limit = quota.of(limits);
-              return current.flatMap(
-                  n ->
-                      n + adding <= limit
-                          ? Mono.<Void>empty()
-                          : Mono.error(
-                              ApiException.conflict(
-                                      "The merchant's plan allows "
-                                          + limit
-                                          + " "
-                                          + quota.field
-                                          + "; it has "
-                                          + n)
-                                  .with("reason", "plan-limit")
-                                  .with("limit", quota.field)
-                                  .with("allowed", limit)));
-            });
+        .flatMap(limits -> allowed(quota.of(limits), quota, adding, current));
+  }
+
+  private static Mono<Void> allowed(int limit, Quota quota, int adding, Mono<Long> current) {
+    return current.flatMap(
+        n ->
+            n + adding <= limit
+                ? Mono.<Void>empty()
+                : Mono.error(
+                    ApiException.conflict(
+                            "The merchant's plan allows "
+                                + limit
+                                + " "
+                                + quota.field
+                                + "; it has "
+                                + n
+                                + (adding == 1 ? "" : " and the batch adds " + adding))
+                        .with("reason", "plan-limit")
+                        .with("limit", quota.field)
+                        .with("allowed", limit)));
   }
 }

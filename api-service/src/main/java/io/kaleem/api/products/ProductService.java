@@ -71,20 +71,28 @@ public class ProductService {
     this.clock = clock;
   }
 
-  /** Creates a product; over the plan's {@code limits.products} (kept, not archived) is a 409. */
+  /**
+   * Creates a product; over the plan's {@code limits.products} (kept, not archived) is a 409. The
+   * count and the insert hold the merchant's quota lock ({@link MerchantQuotas#within}).
+   */
   public Mono<Product> create(String merchantId, ProductRequests.Create req) {
     return merchants
         .requireOpen(merchantId)
-        .flatMap(
-            m ->
-                quotas
-                    .require(m, MerchantQuotas.Quota.PRODUCTS, 1, kept(m))
-                    .then(
-                        categories.requireOwnedBy(
-                            m, canonicalOrNull(req.categoryId()), "categoryId"))
-                    .then(Mono.fromCallable(() -> newProduct(m, req))))
         .zipWith(events.origin())
-        .flatMap(t -> events.insert(t.getT1(), t.getT2(), ProductService::created))
+        .flatMap(
+            mo -> {
+              String m = mo.getT1();
+              return quotas.within(
+                  m,
+                  MerchantQuotas.Quota.PRODUCTS,
+                  1,
+                  kept(m),
+                  () ->
+                      categories
+                          .requireOwnedBy(m, canonicalOrNull(req.categoryId()), "categoryId")
+                          .then(Mono.fromCallable(() -> newProduct(m, req)))
+                          .flatMap(p -> events.insert(p, mo.getT2(), ProductService::created)));
+            })
         .flatMap(p -> cache.added(p.merchantId()).thenReturn(p))
         .onErrorMap(
             DuplicateKeyException.class,
@@ -94,7 +102,9 @@ public class ProductService {
 
   /**
    * Creates many products of one merchant in one bulk insert (imports, demo data): the merchant and
-   * each distinct category are checked once. A duplicate SKU fails the call with a 409.
+   * each distinct category are checked once. The plan's product quota applies to the whole batch:
+   * one that would pass it is refused whole (409, nothing stored), under the same lock as {@link
+   * #create}. A duplicate SKU fails the call with a 409.
    */
   public Flux<Product> createAll(String merchantId, List<ProductRequests.Create> requests) {
     return merchants
@@ -103,17 +113,27 @@ public class ProductService {
         .flatMapMany(
             mo -> {
               String m = mo.getT1();
+              // Nulls (no category) leave the stream before Flux sees it: a Flux carries no null.
               return Flux.fromStream(
-                      requests.stream().map(r -> canonicalOrNull(r.categoryId())).distinct())
-                  .filter(java.util.Objects::nonNull)
+                      requests.stream()
+                          .map(r -> canonicalOrNull(r.categoryId()))
+                          .filter(java.util.Objects::nonNull)
+                          .distinct())
                   .concatMap(c -> categories.requireOwnedBy(m, c, "categoryId"))
-                  .thenMany(
-                      Flux.defer(
+                  .then(
+                      quotas.within(
+                          m,
+                          MerchantQuotas.Quota.PRODUCTS,
+                          requests.size(),
+                          kept(m),
                           () ->
-                              events.insertAll(
-                                  requests.stream().map(r -> newProduct(m, r)).toList(),
-                                  mo.getT2(),
-                                  ProductService::created)))
+                              events
+                                  .insertAll(
+                                      requests.stream().map(r -> newProduct(m, r)).toList(),
+                                      mo.getT2(),
+                                      ProductService::created)
+                                  .collectList()))
+                  .flatMapIterable(products -> products)
                   .concatWith(cache.added(m).then(Mono.empty()));
             })
         .onErrorMap(
