@@ -7,7 +7,7 @@ import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.messaging.DomainEvents;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.money.Money;
-import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.Filters;
 import io.kaleem.api.pagination.KeysetPager;
 import io.kaleem.api.pagination.ListQuery;
 import io.kaleem.api.pagination.Page;
@@ -22,7 +22,6 @@ import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -377,21 +376,14 @@ public class MerchantService {
   }
 
   static ListQuery<Merchant> listQuery(MerchantListFilter f) {
-    List<Filter> filters = new ArrayList<>();
-    if (f.status() != null) {
-      filters.add(Filter.eq("status", f.status().name()));
-    }
-    if (f.planId() != null) {
-      filters.add(Filter.eq("subscription.planId", Ids.canonical(f.planId(), "planId")));
-    }
-    if (f.subscriptionStatus() != null) {
-      filters.add(Filter.eq("subscription.status", f.subscriptionStatus().name()));
-    }
-    if (f.q() != null) {
-      filters.add(Filter.search(f.q()));
-    }
+    Filters filters =
+        Filters.none()
+            .eq("status", f.status())
+            .id("subscription.planId", "planId", f.planId())
+            .eq("subscription.status", f.subscriptionStatus())
+            .search(f.q());
     SortSpec sorts = f.subscriptionStatus() != null ? RENEWAL_SORTS : SORTS;
-    return new ListQuery<>(Merchant.COLLECTION, Merchant.class, filters, sorts);
+    return new ListQuery<>(Merchant.COLLECTION, Merchant.class, filters.list(), sorts);
   }
 
   private static String renewBlocker(Merchant m, Instant now) {

@@ -10,7 +10,7 @@ import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.messaging.EventOrigin;
 import io.kaleem.api.messaging.OrderEvents;
 import io.kaleem.api.observability.business.BusinessMetrics;
-import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.Filters;
 import io.kaleem.api.pagination.KeysetPager;
 import io.kaleem.api.pagination.ListQuery;
 import io.kaleem.api.pagination.Page;
@@ -297,18 +297,12 @@ public class OrderService {
   }
 
   static ListQuery<Order> listQuery(String merchantId, OrderListFilter f) {
-    List<Filter> filters = new ArrayList<>();
-    filters.add(Filter.eq("merchantId", merchantId));
-    if (f.status() != null) {
-      filters.add(Filter.eq("status", f.status().name()));
-    }
-    if (f.customerId() != null) {
-      filters.add(Filter.eq("customerId", Ids.canonical(f.customerId(), "customerId")));
-    }
-    if (f.q() != null) {
-      filters.add(Filter.search(f.q()));
-    }
-    return new ListQuery<>(Order.COLLECTION, Order.class, filters, SORTS);
+    Filters filters =
+        Filters.scopedTo("merchantId", merchantId)
+            .eq("status", f.status())
+            .id("customerId", f.customerId())
+            .search(f.q());
+    return new ListQuery<>(Order.COLLECTION, Order.class, filters.list(), SORTS);
   }
 
   /**

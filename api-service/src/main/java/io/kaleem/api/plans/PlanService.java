@@ -5,7 +5,7 @@ import io.kaleem.api.common.LocalizedText;
 import io.kaleem.api.common.Timestamps;
 import io.kaleem.api.errors.ApiException;
 import io.kaleem.api.money.Money;
-import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.Filters;
 import io.kaleem.api.pagination.KeysetPager;
 import io.kaleem.api.pagination.ListQuery;
 import io.kaleem.api.pagination.Page;
@@ -16,7 +16,6 @@ import io.kaleem.api.search.SearchText;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
@@ -136,14 +135,8 @@ public class PlanService {
   }
 
   static ListQuery<Plan> listQuery(PlanListFilter f) {
-    List<Filter> filters = new ArrayList<>();
-    if (f.active() != null) {
-      filters.add(Filter.eq("active", f.active()));
-    }
-    if (f.q() != null) {
-      filters.add(Filter.search(f.q()));
-    }
-    return new ListQuery<>(Plan.COLLECTION, Plan.class, filters, SORTS);
+    Filters filters = Filters.none().eq("active", f.active()).search(f.q());
+    return new ListQuery<>(Plan.COLLECTION, Plan.class, filters.list(), SORTS);
   }
 
   private Plan newPlan(PlanRequests.Create req) {

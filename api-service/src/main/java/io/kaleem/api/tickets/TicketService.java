@@ -12,7 +12,7 @@ import io.kaleem.api.messaging.EventData;
 import io.kaleem.api.messaging.EventOrigin;
 import io.kaleem.api.messaging.EventType;
 import io.kaleem.api.orders.Order;
-import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.Filters;
 import io.kaleem.api.pagination.KeysetPager;
 import io.kaleem.api.pagination.ListQuery;
 import io.kaleem.api.pagination.Page;
@@ -394,24 +394,14 @@ public class TicketService {
   }
 
   static ListQuery<Ticket> listQuery(String merchantId, TicketListFilter f) {
-    List<Filter> filters = new ArrayList<>();
-    filters.add(Filter.eq("merchantId", merchantId));
-    if (f.status() != null) {
-      filters.add(Filter.eq("status", f.status().name()));
-    }
-    if (f.priority() != null) {
-      filters.add(Filter.eq("priority", f.priority().name()));
-    }
-    if (f.assigneeId() != null) {
-      filters.add(Filter.eq("assigneeId", Ids.canonical(f.assigneeId(), "assigneeId")));
-    }
-    if (f.customerId() != null) {
-      filters.add(Filter.eq("customerId", Ids.canonical(f.customerId(), "customerId")));
-    }
-    if (f.q() != null) {
-      filters.add(Filter.search(f.q()));
-    }
-    return new ListQuery<>(Ticket.COLLECTION, Ticket.class, filters, SORTS);
+    Filters filters =
+        Filters.scopedTo("merchantId", merchantId)
+            .eq("status", f.status())
+            .eq("priority", f.priority())
+            .id("assigneeId", f.assigneeId())
+            .id("customerId", f.customerId())
+            .search(f.q());
+    return new ListQuery<>(Ticket.COLLECTION, Ticket.class, filters.list(), SORTS);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.kaleem.api.merchants.MerchantQuotas;
 import io.kaleem.api.merchants.MerchantScope;
 import io.kaleem.api.merchants.MerchantService;
 import io.kaleem.api.pagination.Filter;
+import io.kaleem.api.pagination.Filters;
 import io.kaleem.api.pagination.KeysetPager;
 import io.kaleem.api.pagination.ListQuery;
 import io.kaleem.api.pagination.Page;
@@ -18,7 +19,6 @@ import io.kaleem.api.security.Role;
 import io.kaleem.crds.indexes.IndexCatalog;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -183,20 +183,13 @@ public class UserService {
   }
 
   static ListQuery<User> listQuery(UserListFilter f) {
-    List<Filter> filters = new ArrayList<>();
-    if (f.role() != null) {
-      filters.add(Filter.eq("role", f.role().name()));
-    }
-    if (f.status() != null) {
-      filters.add(Filter.eq("status", f.status().name()));
-    }
-    if (f.merchantId() != null) {
-      filters.add(Filter.eq("merchantId", Ids.canonical(f.merchantId(), "merchantId")));
-    }
-    if (f.q() != null) {
-      filters.add(Filter.search(f.q()));
-    }
-    return new ListQuery<>(User.COLLECTION, User.class, filters, SORTS);
+    Filters filters =
+        Filters.none()
+            .eq("role", f.role())
+            .eq("status", f.status())
+            .id("merchantId", f.merchantId())
+            .search(f.q());
+    return new ListQuery<>(User.COLLECTION, User.class, filters.list(), SORTS);
   }
 
   private Mono<MerchantRef> merchantOf(Role role, String merchantId) {

@@ -120,7 +120,7 @@ class AtomicOutboxTest {
         .until(() -> outbox(merchant).stream().allMatch(e -> "SENT".equals(e.getString("status"))));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> statistics(merchant).path("orders").asLong() == 1);
+        .until(() -> fixtures.statistics(merchant).path("orders").asLong() == 1);
   }
 
   @Test
@@ -201,18 +201,5 @@ class AtomicOutboxTest {
             "outbox")
         .collectList()
         .block();
-  }
-
-  private JsonNode statistics(String merchant) {
-    String body =
-        http.get()
-            .uri("/api/v1/merchants/{m}/statistics", merchant)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(String.class)
-            .returnResult()
-            .getResponseBody();
-    return json.readTree(body);
   }
 }

@@ -111,8 +111,8 @@ class DomainEventsTest {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> statistics(merchant).path("orders").asLong() == 1);
-    assertThat(statistics(merchant).path("revenue").path("SAR").asLong()).isEqualTo(2500);
+        .until(() -> fixtures.statistics(merchant).path("orders").asLong() == 1);
+    assertThat(fixtures.statistics(merchant).path("revenue").path("SAR").asLong()).isEqualTo(2500);
     // Marked sent only once confirmed; the product's creation went out before it.
     await()
         .atMost(Duration.ofSeconds(30))
@@ -147,8 +147,8 @@ class DomainEventsTest {
     // duplicate has been handled.
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> statistics(merchant).path("revenue").path("SAR").asLong() >= 1000);
-    JsonNode s = statistics(merchant);
+        .until(() -> fixtures.statistics(merchant).path("revenue").path("SAR").asLong() >= 1000);
+    JsonNode s = fixtures.statistics(merchant);
     assertThat(s.path("orders").asLong()).isEqualTo(2);
     assertThat(s.path("revenue").path("SAR").asLong()).isEqualTo(1000);
   }
@@ -280,19 +280,6 @@ class DomainEventsTest {
         .filter(q -> consumer.equals(q.get("consumer")))
         .mapToLong(q -> ((Number) q.get("depth")).longValue())
         .sum();
-  }
-
-  private JsonNode statistics(String merchant) {
-    String body =
-        http.get()
-            .uri("/api/v1/merchants/{m}/statistics", merchant)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(String.class)
-            .returnResult()
-            .getResponseBody();
-    return json.readTree(body);
   }
 
   private static String orderCreated(String id, String merchant, long total) {

@@ -120,7 +120,7 @@ class OutboxOutageTest {
       // The idempotent consumer applied each order once.
       await()
           .atMost(Duration.ofMinutes(2))
-          .until(() -> ordersCounted(http, merchant, json) == ORDERS);
+          .until(() -> fixtures.statistics(merchant).path("orders").asLong() == ORDERS);
     }
   }
 
@@ -135,21 +135,5 @@ class OutboxOutageTest {
       ids.add(json.readTree(b).path("id").asString());
     }
     return ids;
-  }
-
-  private static long ordersCounted(
-      org.springframework.test.web.reactive.server.WebTestClient http,
-      String merchant,
-      JsonMapper json) {
-    String body =
-        http.get()
-            .uri("/api/v1/merchants/{m}/statistics", merchant)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(String.class)
-            .returnResult()
-            .getResponseBody();
-    return json.readTree(body).path("orders").asLong();
   }
 }

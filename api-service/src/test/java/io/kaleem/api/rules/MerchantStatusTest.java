@@ -25,16 +25,10 @@ class MerchantStatusTest {
     RuleSupport r = new RuleSupport(http);
     String m = new Fixtures(http, mongo).merchant();
     String owner = tokens.owner(m).bearer();
-    r.call(HttpMethod.PATCH, "/api/v1/merchants/" + m, Map.of("status", "ACTIVE"), owner)
-        .expectStatus()
-        .isForbidden();
-    r.call(HttpMethod.PATCH, "/api/v1/merchants/" + m, Map.of("status", "SUSPENDED"), null)
-        .expectStatus()
-        .isOk();
+    r.merchantStatus(m, "ACTIVE", owner).expectStatus().isForbidden();
+    r.merchantStatus(m, "SUSPENDED", null).expectStatus().isOk();
     // Nor reactivate it, nor change its profile while suspended.
-    r.call(HttpMethod.PATCH, "/api/v1/merchants/" + m, Map.of("status", "ACTIVE"), owner)
-        .expectStatus()
-        .isForbidden();
+    r.merchantStatus(m, "ACTIVE", owner).expectStatus().isForbidden();
     Map<String, Object> refused =
         RuleSupport.json(
             r.call(
@@ -55,9 +49,7 @@ class MerchantStatusTest {
     String category = (String) f.category(m, "sus").get("id");
     Tokens.Issued customer = tokens.customer();
     String owner = tokens.owner(m).bearer();
-    r.call(HttpMethod.PATCH, "/api/v1/merchants/" + m, Map.of("status", "SUSPENDED"), null)
-        .expectStatus()
-        .isOk();
+    r.merchantStatus(m, "SUSPENDED", null).expectStatus().isOk();
 
     String base = "/api/v1/merchants/" + m;
     assertRefused(
@@ -123,37 +115,16 @@ class MerchantStatusTest {
     Map<String, Object> registered =
         RuleSupport.json(
             r.anonymous(
-                "/api/v1/auth/register",
-                Map.of(
-                    "email",
-                    email,
-                    "password",
-                    "correct horse battery",
-                    "name",
-                    "Owner",
-                    "accountType",
-                    "MERCHANT_OWNER",
-                    "merchant",
-                    Map.of(
-                        "name",
-                        Map.of("ar", "متجر", "en", "Shop"),
-                        "slug",
-                        slug,
-                        "country",
-                        "SA",
-                        "currency",
-                        "SAR"))),
+                "/api/v1/auth/register", RuleSupport.ownerRegistration(email, slug, "SA", "SAR")),
             201);
     @SuppressWarnings("unchecked")
     String m = (String) ((Map<String, Object>) registered.get("user")).get("merchantId");
-    r.call(HttpMethod.PATCH, "/api/v1/merchants/" + m, Map.of("status", "SUSPENDED"), null)
-        .expectStatus()
-        .isOk();
+    r.merchantStatus(m, "SUSPENDED", null).expectStatus().isOk();
 
     Map<String, Object> login =
         RuleSupport.json(
             r.anonymous(
-                "/api/v1/auth/login", Map.of("email", email, "password", "correct horse battery")),
+                "/api/v1/auth/login", Map.of("email", email, "password", RuleSupport.PASSWORD)),
             403);
     assertThat(login).containsEntry("reason", "merchant-suspended");
     r.anonymous("/api/v1/auth/refresh", Map.of("refreshToken", registered.get("refreshToken")))
@@ -161,10 +132,8 @@ class MerchantStatusTest {
         .isForbidden();
 
     // Reactivated, the owner signs in again.
-    r.call(HttpMethod.PATCH, "/api/v1/merchants/" + m, Map.of("status", "ACTIVE"), null)
-        .expectStatus()
-        .isOk();
-    r.anonymous("/api/v1/auth/login", Map.of("email", email, "password", "correct horse battery"))
+    r.merchantStatus(m, "ACTIVE", null).expectStatus().isOk();
+    r.anonymous("/api/v1/auth/login", Map.of("email", email, "password", RuleSupport.PASSWORD))
         .expectStatus()
         .isOk();
   }

@@ -31,24 +31,7 @@ class RegistrationValidationTest {
   }
 
   private static Map<String, Object> owner(String slug, String country, String currency) {
-    return Map.of(
-        "email",
-        RuleSupport.unique("o") + "@example.com",
-        "password",
-        "correct horse battery",
-        "name",
-        "Owner",
-        "accountType",
-        "MERCHANT_OWNER",
-        "merchant",
-        Map.of(
-            "name",
-            Map.of("ar", "متجر", "en", "Shop"),
-            "slug",
-            slug,
-            "country",
-            country,
-            "currency",
-            currency));
+    return RuleSupport.ownerRegistration(
+        RuleSupport.unique("o") + "@example.com", slug, country, currency);
   }
 }

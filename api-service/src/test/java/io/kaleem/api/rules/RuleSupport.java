@@ -11,6 +11,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Requests of the business-rule tests (issue 16), as a given caller. */
 final class RuleSupport {
 
+  /** The password of every account the rule tests register. */
+  static final String PASSWORD = "correct horse battery";
+
   private final WebTestClient http;
 
   RuleSupport(WebTestClient http) {
@@ -74,6 +77,36 @@ final class RuleSupport {
                 true),
             null),
         201);
+  }
+
+  /** Sets the merchant's status as {@code bearer} (null: the platform admin). */
+  WebTestClient.ResponseSpec merchantStatus(String merchantId, String status, String bearer) {
+    return call(
+        HttpMethod.PATCH, "/api/v1/merchants/" + merchantId, Map.of("status", status), bearer);
+  }
+
+  /** The body of a self-registration of a merchant owner with a new shop. */
+  static Map<String, Object> ownerRegistration(
+      String email, String slug, String country, String currency) {
+    return Map.of(
+        "email",
+        email,
+        "password",
+        PASSWORD,
+        "name",
+        "Owner",
+        "accountType",
+        "MERCHANT_OWNER",
+        "merchant",
+        Map.of(
+            "name",
+            Map.of("ar", "متجر", "en", "Shop"),
+            "slug",
+            slug,
+            "country",
+            country,
+            "currency",
+            currency));
   }
 
   static Map<String, Object> product(String sku, int stock) {

@@ -5,9 +5,13 @@ import org.bson.types.ObjectId;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Creates what a test stands on through the public API where one exists. */
 public final class Fixtures {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final WebTestClient http;
   private final ReactiveMongoTemplate mongo;
@@ -102,5 +106,19 @@ public final class Fixtures {
         .expectBody(Map.class)
         .returnResult()
         .getResponseBody();
+  }
+
+  /** The merchant's statistics as the API reports them (the consumers' projection of events). */
+  public JsonNode statistics(String merchantId) {
+    String body =
+        http.get()
+            .uri("/api/v1/merchants/{m}/statistics", merchantId)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    return JSON.readTree(body);
   }
 }
