@@ -101,7 +101,137 @@ public final class RolloutDecision {
       boolean analyse,
       List<Note> notes,
       Duration requeue,
-      Phase phase) {}
+      Phase phase) {
+
+    /**
+     * Writes no workload object this time: paused, or stopped after the rollback target failed too.
+     */
+    static Decision hold(
+        Target target,
+        String revision,
+        KaleemTenantStatus status,
+        List<Verdict> verdicts,
+        List<Note> notes,
+        Duration requeue,
+        Phase phase) {
+      return new Decision(
+          target,
+          revision,
+          status,
+          verdicts,
+          Optional.empty(),
+          true,
+          false,
+          false,
+          false,
+          notes,
+          requeue,
+          phase);
+    }
+
+    /**
+     * Runs {@code revision} as it is (starting it when new) and looks again after {@code requeue}
+     * (null: on the next event): nothing to promote, switch or measure.
+     */
+    static Decision run(
+        Target target,
+        String revision,
+        KaleemTenantStatus status,
+        List<Verdict> verdicts,
+        List<Note> notes,
+        Duration requeue,
+        Phase phase) {
+      return new Decision(
+          target,
+          revision,
+          status,
+          verdicts,
+          Optional.empty(),
+          false,
+          false,
+          false,
+          false,
+          notes,
+          requeue,
+          phase);
+    }
+
+    /**
+     * Runs {@code revision} while it is judged (no phase of its own: the rest of the tenant
+     * decides); {@code analyse} keeps its analysis measuring.
+     */
+    static Decision measure(
+        Target target,
+        String revision,
+        KaleemTenantStatus status,
+        List<Verdict> verdicts,
+        List<Note> notes,
+        Duration requeue,
+        boolean analyse) {
+      return new Decision(
+          target,
+          revision,
+          status,
+          verdicts,
+          Optional.empty(),
+          false,
+          false,
+          false,
+          analyse,
+          notes,
+          requeue,
+          null);
+    }
+
+    /** Starts restoring the last good revision {@code lastGood} after {@code record}'s failure. */
+    static Decision rollBack(
+        String lastGood,
+        KaleemTenantStatus status,
+        List<Verdict> verdicts,
+        RollbackRecord record,
+        List<Note> notes,
+        Duration requeue) {
+      return new Decision(
+          Target.LAST_GOOD,
+          lastGood,
+          status,
+          verdicts,
+          Optional.of(record),
+          false,
+          false,
+          false,
+          false,
+          notes,
+          requeue,
+          Phase.RolledBack);
+    }
+
+    /**
+     * Stores {@code revision}'s snapshot as last good; BlueGreen with {@code switchTraffic} also
+     * points the tenant Service at it.
+     */
+    static Decision promote(
+        Target target,
+        String revision,
+        KaleemTenantStatus status,
+        List<Verdict> verdicts,
+        List<Note> notes,
+        boolean switchTraffic) {
+      return new Decision(
+          target,
+          revision,
+          status,
+          verdicts,
+          Optional.empty(),
+          false,
+          true,
+          switchTraffic,
+          false,
+          notes,
+          null,
+          null);
+    }
+  }
 
   public static Decision decide(Input in) {
     // The spec is defaulted (KaleemTenantSpec.withDefaults, applied once by the reconciler).
@@ -138,7 +268,7 @@ public final class RolloutDecision {
     boolean blueGreen = r.strategy == KaleemTenantSpec.Strategy.BlueGreen;
 
     if (in.controls().paused()) {
-      return new Decision(
+      return Decision.hold(
           target,
           rev,
           st,
@@ -148,11 +278,6 @@ public final class RolloutDecision {
                   Conditions.ROLLOUT_HEALTHY,
                   "Paused",
                   "kaleem.io/paused is set: no rollout decision is taken")),
-          Optional.empty(),
-          true,
-          false,
-          false,
-          false,
           notes,
           in.poll(),
           null);
@@ -160,7 +285,7 @@ public final class RolloutDecision {
 
     // A rollback target that failed: stop acting until the spec changes or a retry is asked.
     if (st.failedRollbackRevision != null && st.failedRollbackRevision.equals(rev)) {
-      return new Decision(
+      return Decision.hold(
           target,
           rev,
           st,
@@ -179,11 +304,6 @@ public final class RolloutDecision {
                           + rev
                           + " failed too; the operator stops acting until the spec changes or"
                           + " kaleem.io/retry is set"))),
-          Optional.empty(),
-          true,
-          false,
-          false,
-          false,
           notes,
           null,
           Phase.Failed);
@@ -198,7 +318,7 @@ public final class RolloutDecision {
               false,
               rollback ? "RollbackStarted" : "RolloutStarted",
               (rollback ? "restoring last good revision " : "rolling out revision ") + rev));
-      return new Decision(
+      return Decision.run(
           target,
           rev,
           st,
@@ -209,11 +329,6 @@ public final class RolloutDecision {
                   "waiting for revision " + rev + " to become available"),
               Verdict.unknown(
                   Conditions.ROLLOUT_HEALTHY, "Progressing", "revision " + rev + " started")),
-          Optional.empty(),
-          false,
-          false,
-          false,
-          false,
           notes,
           in.poll(),
           rollback ? Phase.RolledBack : null);
@@ -232,7 +347,7 @@ public final class RolloutDecision {
 
     // A failed spec left running (no last good, or autoRollback off): reported, not re-judged.
     if (failedSpec && target == Target.DESIRED && rev.equals(st.failedRevision)) {
-      return new Decision(
+      return Decision.run(
           target,
           rev,
           st,
@@ -242,11 +357,6 @@ public final class RolloutDecision {
                   Conditions.ROLLOUT_HEALTHY,
                   "RevisionFailed",
                   "revision " + rev + " failed; it is not retried until the spec changes")),
-          Optional.empty(),
-          false,
-          false,
-          false,
-          false,
           notes,
           null,
           haveLastGood ? Phase.Degraded : Phase.Failed);
@@ -258,7 +368,7 @@ public final class RolloutDecision {
       st.lastProgressAt = null;
       st.progressMark = null;
       st.restartBaseline = new LinkedHashMap<>();
-      return new Decision(
+      return Decision.run(
           target,
           rev,
           st,
@@ -268,11 +378,6 @@ public final class RolloutDecision {
                   Conditions.ROLLOUT_HEALTHY,
                   rolledBack ? "RolledBack" : "Healthy",
                   "revision " + rev + " is the last good revision")),
-          Optional.empty(),
-          false,
-          false,
-          false,
-          false,
           notes,
           null,
           rolledBack ? Phase.RolledBack : null);
@@ -350,16 +455,11 @@ public final class RolloutDecision {
                         + rev
                         + " failed too; the operator stops acting: "
                         + reason)));
-        return new Decision(
+        return Decision.hold(
             target,
             rev,
             st,
             List.of(available, Verdict.bad(Conditions.ROLLOUT_HEALTHY, "RollbackFailed", reason)),
-            Optional.empty(),
-            true,
-            false,
-            false,
-            false,
             notes,
             null,
             Phase.Failed);
@@ -380,31 +480,20 @@ public final class RolloutDecision {
                     "revision " + rev + " rolled back to " + st.lastGoodRevision + ": " + reason)));
         String back = st.lastGoodRevision;
         startRollout(st, back, true, now, in.pods());
-        return new Decision(
-            Target.LAST_GOOD,
+        return Decision.rollBack(
             back,
             st,
             List.of(available, Verdict.bad(Conditions.ROLLOUT_HEALTHY, "RevisionFailed", reason)),
-            Optional.of(rec),
-            false,
-            false,
-            false,
-            false,
+            rec,
             notes,
-            in.poll(),
-            Phase.RolledBack);
+            in.poll());
       }
       notes.add(new Note(true, "RolloutFailed", reason));
-      return new Decision(
+      return Decision.run(
           target,
           rev,
           st,
           List.of(available, Verdict.bad(Conditions.ROLLOUT_HEALTHY, "RevisionFailed", reason)),
-          Optional.empty(),
-          false,
-          false,
-          false,
-          false,
           notes,
           null,
           haveLastGood ? Phase.Degraded : Phase.Failed);
@@ -415,7 +504,7 @@ public final class RolloutDecision {
         st.rollingBack = false;
         notes.add(new Note(false, "RollbackComplete", "last good revision " + rev + " restored"));
       }
-      return new Decision(
+      return Decision.run(
           target,
           rev,
           st,
@@ -425,11 +514,6 @@ public final class RolloutDecision {
                   Conditions.ROLLOUT_HEALTHY,
                   "RolledBack",
                   "revision " + st.failedRevision + " failed; serving last good revision " + rev)),
-          Optional.empty(),
-          false,
-          false,
-          false,
-          false,
           notes,
           in.poll(),
           Phase.RolledBack);
@@ -457,7 +541,7 @@ public final class RolloutDecision {
       st.activeRevision = blueGreen ? rev : null;
       notes.add(
           new Note(false, "RevisionPromoted", "revision " + rev + " is the last good revision"));
-      return new Decision(
+      return Decision.promote(
           target,
           rev,
           st,
@@ -467,14 +551,8 @@ public final class RolloutDecision {
                   Conditions.ROLLOUT_HEALTHY,
                   "Healthy",
                   "revision " + rev + " is the last good revision")),
-          Optional.empty(),
-          false,
-          true,
-          switchTraffic,
-          false,
           notes,
-          null,
-          null);
+          switchTraffic);
     }
     Verdict healthy;
     Duration requeue = in.poll();
@@ -531,19 +609,7 @@ public final class RolloutDecision {
               "Progressing",
               "revision " + rev + " stabilised; waiting for every replica to be available");
     }
-    return new Decision(
-        target,
-        rev,
-        st,
-        List.of(available, healthy),
-        Optional.empty(),
-        false,
-        false,
-        false,
-        analyse,
-        notes,
-        requeue,
-        null);
+    return Decision.measure(target, rev, st, List.of(available, healthy), notes, requeue, analyse);
   }
 
   /**
