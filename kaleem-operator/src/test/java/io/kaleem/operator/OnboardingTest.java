@@ -39,6 +39,10 @@ class OnboardingTest {
   @BeforeAll
   static void up() throws Exception {
     h = OperatorHarness.start();
+    // prometheus-operator installed: the idle reconciles below include the monitoring
+    // dependents' informers.
+    h.installPodMonitorCrd();
+    h.installPrometheusRuleCrd();
   }
 
   @AfterAll
@@ -71,7 +75,7 @@ class OnboardingTest {
             "IndexesReady=True",
             "DeploymentAvailable=True",
             "RolloutHealthy=True",
-            "MonitoringReady=False");
+            "MonitoringReady=True");
     assertThat(t.getStatus().indexes.managed).isEqualTo(IndexCatalog.all().size());
     assertThat(t.getStatus().indexes.created).isEqualTo(IndexCatalog.all().size());
     assertThat(t.getStatus().lastGoodRevision).isEqualTo(t.getStatus().currentRevision);
@@ -136,7 +140,19 @@ class OnboardingTest {
     PodDisruptionBudget pdb =
         h.client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("acme-api").get();
     assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
-    for (HasMetadata o : List.<HasMetadata>of(cm, generated, d, svc, hpa, pdb)) {
+    var rule =
+        h.client
+            .genericKubernetesResources("monitoring.coreos.com/v1", "PrometheusRule")
+            .inNamespace(NS)
+            .withName("acme-slo")
+            .get();
+    var podMonitor =
+        h.client
+            .genericKubernetesResources("monitoring.coreos.com/v1", "PodMonitor")
+            .inNamespace(NS)
+            .withName("acme-api")
+            .get();
+    for (HasMetadata o : List.<HasMetadata>of(cm, generated, d, svc, hpa, pdb, rule, podMonitor)) {
       assertThat(o.getMetadata().getOwnerReferences())
           .as(o.getKind())
           .singleElement()
@@ -171,9 +187,9 @@ class OnboardingTest {
     }
 
     // A second (and third) reconcile with nothing to do sends no request at all: every read is
-    // an informer cache, every write is skipped. Only the operator-wide check whether the
-    // prometheus-operator CRDs exist (one GET per CRD per interval, whatever the fleet size) may
-    // fall into the window.
+    // an informer cache (the PrometheusRule and PodMonitor too), every write is skipped. Only the
+    // operator-wide check whether the prometheus-operator CRDs still exist (one GET per CRD per
+    // interval, whatever the fleet size) may fall into the window.
     awaitQuiet();
     h.drainRequests();
     long before = h.reconciles();
