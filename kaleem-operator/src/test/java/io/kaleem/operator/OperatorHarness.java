@@ -235,6 +235,11 @@ public final class OperatorHarness implements AutoCloseable {
     return client.apps().deployments().inNamespace(NS).withName(tenant + "-api").get();
   }
 
+  /** The image of the tenant Deployment's first container. */
+  public String image(String tenant) {
+    return deployment(tenant).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
   /** The name of the ConfigMap the tenant's Deployment mounts (one per revision), or null. */
   public String configName(String tenant) {
     Deployment d = deployment(tenant);
