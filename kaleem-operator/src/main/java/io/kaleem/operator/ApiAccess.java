@@ -144,7 +144,7 @@ public final class ApiAccess {
               "customresourcedefinitions",
               List.of("prometheusrules.monitoring.coreos.com", "podmonitors.monitoring.coreos.com"),
               List.of("get"),
-              "CrdPresence (activation condition): whether each prometheus-operator CRD is"
+              "CrdChecks (activation condition): whether each prometheus-operator CRD is"
                   + " installed, re-checked every CRD_CHECK_INTERVAL"),
           new Grant(
               Scope.CLUSTER,
