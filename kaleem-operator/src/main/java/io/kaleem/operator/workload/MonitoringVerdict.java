@@ -41,8 +41,9 @@ public record MonitoringVerdict(Verdict verdict, Duration requeue) {
       if (!(e.getKey() instanceof MonitoringDependent d)) {
         continue;
       }
-      if (notFound(e.getValue())) {
-        // The CRD went away between the check and the write: ask again at the next reconcile.
+      if (kindGone(e.getValue())) {
+        // The CRD went away (404) or is being deleted (405: "create not allowed while custom
+        // resource definition is terminating") since the check: ask again at the next reconcile.
         checks.recheck(d.crd());
       }
       return new MonitoringVerdict(
@@ -97,9 +98,9 @@ public record MonitoringVerdict(Verdict verdict, Duration requeue) {
     return false;
   }
 
-  private static boolean notFound(Throwable e) {
+  private static boolean kindGone(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof KubernetesClientException k && k.getCode() == 404) {
+      if (c instanceof KubernetesClientException k && (k.getCode() == 404 || k.getCode() == 405)) {
         return true;
       }
     }
