@@ -130,7 +130,9 @@ class PrometheusRuleTest {
 
     // A hand edit of the rule is reverted: the informer's event reconciles the tenant.
     Object applied = rule("mon").getAdditionalProperties().get("spec");
-    rules().withName("mon-slo").edit(r -> withFirstExpr(r, "vector(0)"));
+    GenericKubernetesResource edited =
+        rules().withName("mon-slo").edit(r -> withFirstExpr(r, "vector(0)"));
+    assertThat(edited.getAdditionalProperties().get("spec")).isNotEqualTo(applied);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> applied.equals(rule("mon").getAdditionalProperties().get("spec")));
