@@ -41,7 +41,7 @@ compares them): tenant-namespace rules, cluster-scoped rules, and the Lease in i
   verbs: [list, watch, create, patch]
 - apiGroups: [monitoring.coreos.com]
   resources: [prometheusrules, podmonitors]
-  verbs: [get, create, update]
+  verbs: [list, watch, create, patch]
 {{- end }}
 
 {{- define "kaleem.operator.clusterRules" -}}

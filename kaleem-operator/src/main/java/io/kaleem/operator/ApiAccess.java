@@ -128,22 +128,24 @@ public final class ApiAccess {
               "monitoring.coreos.com",
               "prometheusrules",
               List.of(),
-              List.of("get", "create", "update"),
-              "Applier: <tenant>-slo, where the CRD exists"),
+              List.of("list", "watch", "create", "patch"),
+              "PrometheusRuleDependent: <tenant>-slo, informer while the CRD exists"),
           new Grant(
               Scope.WATCHED_NAMESPACES,
               "monitoring.coreos.com",
               "podmonitors",
               List.of(),
-              List.of("get", "create", "update"),
-              "Applier: the tenant's scrape of /metrics, where the CRD exists"),
+              List.of("list", "watch", "create", "patch"),
+              "PodMonitorDependent: the tenant's scrape of /metrics, informer while the CRD"
+                  + " exists"),
           new Grant(
               Scope.CLUSTER,
               "apiextensions.k8s.io",
               "customresourcedefinitions",
               List.of("prometheusrules.monitoring.coreos.com", "podmonitors.monitoring.coreos.com"),
               List.of("get"),
-              "MonitoringResources: whether each prometheus-operator CRD is installed"),
+              "CrdChecks (activation condition): whether each prometheus-operator CRD is"
+                  + " installed, re-checked every CRD_CHECK_INTERVAL"),
           new Grant(
               Scope.CLUSTER,
               "authorization.k8s.io",

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param backoffBase first retry delay after a database failure (doubles up to backoffMax)
  * @param backoffMax longest retry delay
  * @param rolloutPoll how often a rollout in progress is re-examined
- * @param crdCheckInterval how often a missing PrometheusRule CRD is looked for again
+ * @param crdCheckInterval how often the prometheus-operator CRDs are asked about again, present or
+ *     absent (one GET per CRD per interval, operator-wide)
  * @param resync reconcile every tenant at least this often
  * @param concurrentReconciles reconcile threads
  */

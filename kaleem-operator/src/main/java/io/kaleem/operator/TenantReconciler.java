@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -32,8 +31,7 @@ import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
 import io.kaleem.operator.indexes.IndexSyncEvents;
 import io.kaleem.operator.indexes.IndexSyncService;
 import io.kaleem.operator.metrics.OperatorMetrics;
-import io.kaleem.operator.resources.Applier;
-import io.kaleem.operator.resources.Applier.Outcome;
+import io.kaleem.operator.resources.DesiredState;
 import io.kaleem.operator.resources.MonitoringResources;
 import io.kaleem.operator.rollout.AnalysisEvents;
 import io.kaleem.operator.rollout.AnalysisRunner;
@@ -54,13 +52,17 @@ import io.kaleem.operator.status.StatusAggregator;
 import io.kaleem.operator.status.StatusAggregator.Impact;
 import io.kaleem.operator.status.TenantEvents;
 import io.kaleem.operator.workload.ConfigMapsDependent;
+import io.kaleem.operator.workload.CrdChecks;
 import io.kaleem.operator.workload.DeploymentDependent;
 import io.kaleem.operator.workload.GeneratedSecretDependent;
 import io.kaleem.operator.workload.HpaDependent;
+import io.kaleem.operator.workload.MonitoringVerdict;
 import io.kaleem.operator.workload.NameConflictException;
 import io.kaleem.operator.workload.PdbDependent;
+import io.kaleem.operator.workload.PodMonitorDependent;
 import io.kaleem.operator.workload.PreviewDeploymentDependent;
 import io.kaleem.operator.workload.PreviewServiceDependent;
+import io.kaleem.operator.workload.PrometheusRuleDependent;
 import io.kaleem.operator.workload.ServiceDependent;
 import io.kaleem.operator.workload.WorkloadPlan;
 import io.kaleem.operator.workload.WorkloadWrites;
@@ -72,6 +74,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -111,7 +114,17 @@ import org.slf4j.MDC;
           type = HpaDependent.class,
           reconcilePrecondition = HpaDependent.Autoscaled.class,
           dependsOn = {TenantReconciler.DEPLOYMENT}),
-      @Dependent(name = TenantReconciler.PDB, type = PdbDependent.class)
+      @Dependent(name = TenantReconciler.PDB, type = PdbDependent.class),
+      // Independent of each other: a dependsOn between them would mark the rule for deletion
+      // whenever the PodMonitor CRD is missing.
+      @Dependent(
+          name = PodMonitorDependent.NAME,
+          type = PodMonitorDependent.class,
+          activationCondition = PodMonitorDependent.CrdPresent.class),
+      @Dependent(
+          name = PrometheusRuleDependent.NAME,
+          type = PrometheusRuleDependent.class,
+          activationCondition = PrometheusRuleDependent.CrdPresent.class)
     })
 public class TenantReconciler
     implements Reconciler<KaleemTenant>, Cleaner<KaleemTenant>, AutoCloseable {
@@ -127,21 +140,11 @@ public class TenantReconciler
   static final String HPA = "hpa";
   static final String PDB = "pdb";
 
-  /** PrometheusRule and PodMonitor are written again at the latest after this (drift repair). */
-  private static final Duration MONITORING_RECHECK = Duration.ofHours(1);
-
   private final ReferencedObjects referenced = new ReferencedObjects();
-  private final java.util.concurrent.ConcurrentMap<String, Applied> monitoringApplied =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** The hash of what was last written for one monitoring object, and when. */
-  private record Applied(String hash, Instant at) {}
-
   private final KubernetesClient client;
   private final OperatorSettings settings;
-  private final Applier applier;
   private final TenantEvents events;
-  private final MonitoringResources monitoring;
+  private final CrdChecks crdChecks;
   private final IndexSyncService indexes;
   private final SecretCheck secretCheck;
   private final AnalysisRunner analyses;
@@ -161,9 +164,9 @@ public class TenantReconciler
     this.client = client;
     this.settings = settings;
     this.meters = meters;
-    this.applier = new Applier(client, meters);
     this.events = new TenantEvents(client, meters);
-    this.monitoring = new MonitoringResources(client, settings.crdCheckInterval());
+    this.crdChecks = new CrdChecks(settings.crdCheckInterval(), java.time.Clock.systemUTC());
+    MonitoringResources.registerKinds(client);
     this.indexes = indexes;
     this.secretCheck = new SecretCheck(referenced);
     this.analyses = analyses;
@@ -319,7 +322,7 @@ public class TenantReconciler
         RolloutDecision.decide(
             new RolloutDecision.Input(
                 spec,
-                Applier.sha256(Serialization.asJson(spec)).substring(0, 16),
+                DesiredState.sha256(Serialization.asJson(spec)).substring(0, 16),
                 desired.revision(),
                 RolloutControls.of(t),
                 st,
@@ -383,12 +386,28 @@ public class TenantReconciler
     dec.rollback().ifPresent(r -> metrics.rolledBack(r.reason));
     recordRolloutEnd(before, st, dec, now);
 
-    // 5. Configuration and workload, unless the decision holds. A Deployment already running the
+    // 5. Configuration, workload and monitoring objects, unless the decision holds (then no object
+    // is written, and MonitoringReady keeps its last value). A Deployment already running the
     // revision keeps its images (Snapshot.keepingImagesOf): no pods replaced by themselves.
     running = running.keepingImagesOf(active);
     if (!dec.hold()) {
       WorkloadPlan plan = plan(t, spec, st, running, active, preview, blueGreen);
-      Optional<Verdict> refused = runWorkflow(t, ctx, plan);
+      WorkflowReconcileResult result;
+      try {
+        result = runWorkflow(t, ctx, plan);
+      } catch (RuntimeException e) {
+        // An informer that could not start (its CRD removed between the check and the start)
+        // fails the whole run: the retry asks the API server about the CRDs again.
+        crdChecks.recheckAll();
+        throw e;
+      }
+      MonitoringVerdict monitored =
+          MonitoringVerdict.of(t, result, crdChecks, settings.backoffBase());
+      verdicts.add(monitored.verdict());
+      if (monitored.requeue() != null) {
+        next = min(next, monitored.requeue());
+      }
+      Optional<Verdict> refused = refusal(result);
       if (refused.isPresent()) {
         verdicts.add(refused.get());
         return finish(t, ctx, before, st, verdicts, null, generation, now, settings.backoffMax());
@@ -438,9 +457,6 @@ public class TenantReconciler
       next = min(next, dec.requeue());
     }
 
-    // 7. Alert rules, where prometheus-operator is installed.
-    next = min(next, reconcileMonitoring(t, spec, verdicts));
-
     return finish(t, ctx, before, st, verdicts, dec.phase(), generation, now, next);
   }
 
@@ -484,14 +500,11 @@ public class TenantReconciler
     return new WorkloadPlan(spec, keepActive, null, active != null, running, replicas, false);
   }
 
-  /**
-   * Runs the workload workflow for {@code plan}; reports each write as an Event. A name taken by an
-   * object we do not own is the tenant's problem (condition, no retry storm); any other error goes
-   * to JOSDK's retry.
-   */
-  private Optional<Verdict> runWorkflow(
+  /** Runs the workflow for {@code plan}; reports each write as an Event. */
+  private WorkflowReconcileResult runWorkflow(
       KaleemTenant t, Context<KaleemTenant> ctx, WorkloadPlan plan) {
     plan.put(ctx);
+    crdChecks.put(ctx);
     WorkloadWrites writes = WorkloadWrites.start(ctx);
     WorkflowReconcileResult result =
         ctx.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -501,14 +514,31 @@ public class TenantReconciler
           .increment();
       events.normal(t, w.verb(), w.verb().toLowerCase() + " " + w.kind() + " " + w.name());
     }
+    return result;
+  }
+
+  /**
+   * The workload's errors (monitoring ones are MonitoringVerdict's). A name taken by an object we
+   * do not own is the tenant's problem (condition, no retry storm); any other error goes to JOSDK's
+   * retry.
+   */
+  private static Optional<Verdict> refusal(WorkflowReconcileResult result) {
     List<String> conflicts = new ArrayList<>();
     RuntimeException other = null;
-    for (Exception e : result.getErroredDependents().values()) {
-      NameConflictException conflict = find(e, NameConflictException.class);
+    // Keyed by JOSDK's raw DependentResource: read as Object.
+    Map<?, Exception> errors = result.getErroredDependents();
+    for (Map.Entry<?, Exception> e : errors.entrySet()) {
+      if (MonitoringVerdict.isMonitoring(e.getKey())) {
+        continue;
+      }
+      NameConflictException conflict = find(e.getValue(), NameConflictException.class);
       if (conflict != null) {
         conflicts.add(conflict.getMessage());
       } else if (other == null) {
-        other = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        other =
+            e.getValue() instanceof RuntimeException re
+                ? re
+                : new IllegalStateException(e.getValue());
       }
     }
     if (!conflicts.isEmpty()) {
@@ -604,88 +634,6 @@ public class TenantReconciler
     c.observedGeneration = null;
     c.indexes = null;
     return Serialization.asJson(c);
-  }
-
-  /**
-   * PrometheusRule and PodMonitor have no informer (their CRDs may be absent or appear later): what
-   * was last written is remembered, so an unchanged object is not read again on every reconcile; a
-   * hand edit is repaired within {@link #MONITORING_RECHECK} or at the next restart.
-   */
-  private Outcome applyMonitoring(
-      KaleemTenant t, io.fabric8.kubernetes.api.model.GenericKubernetesResource desired) {
-    String key =
-        t.getMetadata().getUid() + "/" + desired.getKind() + "/" + desired.getMetadata().getName();
-    String hash = Applier.hash(desired);
-    Instant now = options.clock().instant();
-    Applied last = monitoringApplied.get(key);
-    if (last != null
-        && last.hash().equals(hash)
-        && last.at().plus(MONITORING_RECHECK).isAfter(now)) {
-      return Outcome.UNCHANGED;
-    }
-    monitoringApplied.remove(key);
-    Outcome o = applier.apply(t, desired);
-    monitoringApplied.put(key, new Applied(hash, now));
-    return o;
-  }
-
-  private Duration reconcileMonitoring(KaleemTenant t, KaleemTenantSpec spec, List<Verdict> out) {
-    // The scrape first: rules without it would only ever see no data. A PodMonitor that cannot be
-    // written leaves the rules' condition to say so at the next pass (the 404 resets the check).
-    if (monitoring.podMonitorCrdInstalled()) {
-      try {
-        report(
-            t,
-            "PodMonitor",
-            Labels.apiName(t),
-            applyMonitoring(t, MonitoringResources.podMonitor(t)));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) {
-          monitoring.forgetPodMonitor();
-        }
-        out.add(
-            Verdict.bad(
-                    Conditions.MONITORING_READY,
-                    "ApplyFailed",
-                    "PodMonitor could not be applied: " + e.getMessage())
-                .with(Impact.DEGRADED));
-        return settings.backoffBase();
-      }
-    }
-    if (!monitoring.crdInstalled()) {
-      out.add(
-          Verdict.bad(
-              Conditions.MONITORING_READY,
-              "Skipped",
-              "PrometheusRule skipped: CRD "
-                  + MonitoringResources.CRD
-                  + " is not installed; it is created once the CRD appears"));
-      return settings.crdCheckInterval();
-    }
-    try {
-      report(
-          t,
-          "PrometheusRule",
-          Labels.ruleName(t),
-          applyMonitoring(t, MonitoringResources.rule(t, spec)));
-      out.add(
-          Verdict.ok(
-              Conditions.MONITORING_READY,
-              "Applied",
-              "PrometheusRule " + Labels.ruleName(t) + " holds the tenant's SLO alerts"));
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        monitoring.forget();
-      }
-      out.add(
-          Verdict.bad(
-                  Conditions.MONITORING_READY,
-                  "ApplyFailed",
-                  "PrometheusRule could not be applied: " + e.getMessage())
-              .with(Impact.DEGRADED));
-      return settings.backoffBase();
-    }
-    return settings.resync();
   }
 
   private Duration reconcileIndexes(
@@ -863,7 +811,6 @@ public class TenantReconciler
     MDC.put("tenant", key(t));
     try {
       indexes.forget(key(t));
-      monitoringApplied.keySet().removeIf(k -> k.startsWith(t.getMetadata().getUid() + "/"));
       KaleemTenantSpec spec = t.getSpec() == null ? null : t.getSpec().withDefaults();
       if (spec == null || spec.deletionPolicy != KaleemTenantSpec.DeletionPolicy.Delete) {
         events.normal(
@@ -927,15 +874,6 @@ public class TenantReconciler
       throw new IllegalStateException("Secret " + name + " has no key '" + key + "'");
     }
     return Optional.of(value.trim());
-  }
-
-  private void report(KaleemTenant t, String kind, String name, Outcome o) {
-    switch (o) {
-      case CREATED -> events.normal(t, "Created", "created " + kind + " " + name);
-      case UPDATED -> events.normal(t, "Updated", "updated " + kind + " " + name);
-      case DELETED -> events.normal(t, "Deleted", "deleted " + kind + " " + name);
-      case UNCHANGED -> {}
-    }
   }
 
   private static KaleemTenantStatus copyStatus(KaleemTenantStatus s) {

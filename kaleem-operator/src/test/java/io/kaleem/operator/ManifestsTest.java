@@ -61,8 +61,10 @@ class ManifestsTest {
             "deployments:patch",
             "horizontalpodautoscalers:delete",
             "poddisruptionbudgets:patch",
-            "prometheusrules:update",
-            "podmonitors:update",
+            "prometheusrules:watch",
+            "prometheusrules:patch",
+            "podmonitors:watch",
+            "podmonitors:patch",
             "pods:list",
             "pods:watch",
             "controllerrevisions:get",
@@ -75,6 +77,8 @@ class ManifestsTest {
             "deployments:delete",
             "deployments:update",
             "controllerrevisions:update",
+            "prometheusrules:update",
+            "podmonitors:update",
             "*:*");
   }
 }

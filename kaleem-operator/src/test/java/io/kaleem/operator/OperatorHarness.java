@@ -62,7 +62,7 @@ public final class OperatorHarness implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new AuthorizingCrudDispatcher(),
+            new AuthorizingCrudDispatcher(removedMonitoringKinds),
             false);
     server.init();
     client = server.createClient();
@@ -235,6 +235,11 @@ public final class OperatorHarness implements AutoCloseable {
     return client.apps().deployments().inNamespace(NS).withName(tenant + "-api").get();
   }
 
+  /** The image of the tenant Deployment's first container. */
+  public String image(String tenant) {
+    return deployment(tenant).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
   /** The name of the ConfigMap the tenant's Deployment mounts (one per revision), or null. */
   public String configName(String tenant) {
     Deployment d = deployment(tenant);
@@ -355,6 +360,16 @@ public final class OperatorHarness implements AutoCloseable {
     return gauge == null ? 0 : gauge.value();
   }
 
+  /** Event sources (informers) JOSDK reports unhealthy, from the operator's own gauge. */
+  public double unhealthyEventSources() {
+    var gauge =
+        operator
+            .registry()
+            .find(io.kaleem.crds.metrics.MetricNames.OPERATOR_UNHEALTHY_EVENT_SOURCES)
+            .gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
   /** Forgets the requests recorded so far. */
   public void drainRequests() throws InterruptedException {
     while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
@@ -380,7 +395,33 @@ public final class OperatorHarness implements AutoCloseable {
     installMonitoringCrd("PodMonitor", "podmonitors");
   }
 
+  /**
+   * Removes both prometheus-operator CRDs as an API server does: from then on their kinds answer
+   * 404 to writes (reads and deletes still pass, so the harness can delete what is left), the
+   * objects of those kinds are deleted with them.
+   */
+  public void removeMonitoringCrds() {
+    removedMonitoringKinds.add("prometheusrules");
+    removedMonitoringKinds.add("podmonitors");
+    for (String plural : List.of("prometheusrules", "podmonitors")) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(plural + ".monitoring.coreos.com")
+          .delete();
+    }
+    for (String kind : List.of("PrometheusRule", "PodMonitor")) {
+      client.genericKubernetesResources("monitoring.coreos.com/v1", kind).inAnyNamespace().delete();
+    }
+  }
+
+  /** Plurals of monitoring.coreos.com whose CRD was removed (see {@link #removeMonitoringCrds}). */
+  private final Set<String> removedMonitoringKinds =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private void installMonitoringCrd(String kind, String plural) {
+    removedMonitoringKinds.remove(plural);
     CustomResourceDefinition crd =
         new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
             .withNewMetadata()
@@ -414,11 +455,15 @@ public final class OperatorHarness implements AutoCloseable {
   /**
    * The mock server has no authorizer, and its CRUD mode refuses the metadata-less
    * SelfSubjectRulesReview JOSDK posts before leader election: answer it as a cluster would for the
-   * operator's RBAC (deploy/rbac.yaml grants these verbs on leases).
+   * operator's RBAC (deploy/rbac.yaml grants these verbs on leases). Writes of a
+   * prometheus-operator kind whose CRD was removed answer 404, as an API server's do.
    */
   static final class AuthorizingCrudDispatcher extends KubernetesCrudDispatcher {
-    AuthorizingCrudDispatcher() {
+    private final Set<String> removedMonitoringKinds;
+
+    AuthorizingCrudDispatcher(Set<String> removedMonitoringKinds) {
       super(List.of());
+      this.removedMonitoringKinds = removedMonitoringKinds;
     }
 
     @Override
@@ -434,6 +479,19 @@ public final class OperatorHarness implements AutoCloseable {
                    {"verbs":["get","create","update"],"apiGroups":["coordination.k8s.io"],
                     "resources":["leases"]}]}}
                 """);
+      }
+      if (!"GET".equals(request.getMethod())
+          && !"DELETE".equals(request.getMethod())
+          && request.getPath().startsWith("/apis/monitoring.coreos.com/")
+          && removedMonitoringKinds.stream()
+              .anyMatch(p -> request.getPath().matches(".*/" + p + "([/?].*)?"))) {
+        return new MockResponse()
+            .setResponseCode(404)
+            .addHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
+                    + "\"reason\":\"NotFound\",\"code\":404,\"message\":\"the server could"
+                    + " not find the requested resource\"}");
       }
       return super.dispatch(request);
     }

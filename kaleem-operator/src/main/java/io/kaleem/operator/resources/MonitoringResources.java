@@ -1,19 +1,24 @@
 package io.kaleem.operator.resources;
 
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Version;
 import io.kaleem.crds.alerts.AlertRules;
 import io.kaleem.crds.metrics.MetricNames;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.Labels;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The tenant's monitoring objects for prometheus-operator: a {@code PodMonitor} that scrapes the
@@ -24,41 +29,45 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class MonitoringResources {
 
-  public static final String API_VERSION = "monitoring.coreos.com/v1";
+  public static final String GROUP = "monitoring.coreos.com";
+  public static final String VERSION = "v1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
   public static final String KIND = "PrometheusRule";
   public static final String CRD = "prometheusrules.monitoring.coreos.com";
   public static final String POD_MONITOR_KIND = "PodMonitor";
   public static final String POD_MONITOR_CRD = "podmonitors.monitoring.coreos.com";
 
+  /**
+   * The PrometheusRule kind as a Java type, known to the client by {@link #registerKinds}: the
+   * client then finds the kind's plural and scope here instead of asking the API server's
+   * discovery, which fails while the CRD is absent (JOSDK builds a dependent's informer before it
+   * evaluates the activation condition, and the informer of a generic kind needs that lookup). Its
+   * objects are still {@link GenericKubernetesResource}s.
+   */
+  @Group(GROUP)
+  @Version(VERSION)
+  @Kind(KIND)
+  @Plural("prometheusrules")
+  @JsonDeserialize(using = JsonDeserializer.None.class)
+  public static final class RuleKind extends GenericKubernetesResource implements Namespaced {}
+
+  /** The PodMonitor kind as a Java type; see {@link RuleKind}. */
+  @Group(GROUP)
+  @Version(VERSION)
+  @Kind(POD_MONITOR_KIND)
+  @Plural("podmonitors")
+  @JsonDeserialize(using = JsonDeserializer.None.class)
+  public static final class PodMonitorKind extends GenericKubernetesResource
+      implements Namespaced {}
+
+  /** Teaches {@code client} both kinds (see {@link RuleKind}); idempotent. */
+  public static void registerKinds(KubernetesClient client) {
+    client.getKubernetesSerialization().registerKubernetesResource(RuleKind.class);
+    client.getKubernetesSerialization().registerKubernetesResource(PodMonitorKind.class);
+  }
+
   /** Target label holding the pod's revision (rollout analysis selects on it). */
   public static final String LABEL_REVISION = "revision";
-
-  private final CrdPresence rules;
-  private final CrdPresence podMonitors;
-
-  public MonitoringResources(KubernetesClient client, Duration recheck) {
-    this.rules = new CrdPresence(client, CRD, recheck);
-    this.podMonitors = new CrdPresence(client, POD_MONITOR_CRD, recheck);
-  }
-
-  /** Whether the PrometheusRule CRD is installed; a negative answer is cached for a while. */
-  public boolean crdInstalled() {
-    return rules.installed();
-  }
-
-  /** Whether the PodMonitor CRD is installed; a negative answer is cached for a while. */
-  public boolean podMonitorCrdInstalled() {
-    return podMonitors.installed();
-  }
-
-  /** Forget a positive answer (the CRD was removed: a write returned 404). */
-  public void forget() {
-    rules.forget();
-  }
-
-  public void forgetPodMonitor() {
-    podMonitors.forget();
-  }
 
   public static GenericKubernetesResource rule(KaleemTenant t, KaleemTenantSpec spec) {
     return new GenericKubernetesResourceBuilder()
@@ -126,40 +135,5 @@ public class MonitoringResources {
 
   public static Duration toDuration(String d) {
     return AlertRules.toDuration(d);
-  }
-
-  /** Whether a CRD exists; a negative answer is cached for {@code recheck}. */
-  private static final class CrdPresence {
-    private final KubernetesClient client;
-    private final String name;
-    private final Duration recheck;
-    private final AtomicReference<Instant> absentUntil = new AtomicReference<>(Instant.MIN);
-    private volatile boolean present;
-
-    CrdPresence(KubernetesClient client, String name, Duration recheck) {
-      this.client = client;
-      this.name = name;
-      this.recheck = recheck;
-    }
-
-    boolean installed() {
-      if (present) {
-        return true;
-      }
-      Instant now = Instant.now();
-      if (now.isBefore(absentUntil.get())) {
-        return false;
-      }
-      present =
-          client.apiextensions().v1().customResourceDefinitions().withName(name).get() != null;
-      if (!present) {
-        absentUntil.set(now.plus(recheck));
-      }
-      return present;
-    }
-
-    void forget() {
-      present = false;
-    }
   }
 }

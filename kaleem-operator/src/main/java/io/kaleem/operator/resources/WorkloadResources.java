@@ -138,7 +138,7 @@ public final class WorkloadResources {
             .endVolume()
             .endSpec()
             .build();
-    String revision = Applier.hash(template).substring(0, 10);
+    String revision = DesiredState.hash(template).substring(0, 10);
     template.getMetadata().getLabels().put(Labels.REVISION, revision);
     return new Template(template, revision);
   }

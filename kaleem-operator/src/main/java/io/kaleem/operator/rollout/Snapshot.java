@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.Labels;
-import io.kaleem.operator.resources.Applier;
 import io.kaleem.operator.resources.ConfigResources;
+import io.kaleem.operator.resources.DesiredState;
 import io.kaleem.operator.resources.WorkloadResources;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +39,7 @@ public record Snapshot(
       KaleemTenant t, KaleemTenantSpec spec, Map<String, String> podAnnotations) {
     String config = ConfigResources.propertiesFile(t, spec);
     WorkloadResources.Template tpl =
-        WorkloadResources.podTemplate(t, spec, Applier.sha256(config).substring(0, 16));
+        WorkloadResources.podTemplate(t, spec, DesiredState.sha256(config).substring(0, 16));
     PodTemplateSpec template = tpl.template();
     if (podAnnotations.isEmpty()) {
       return new Snapshot(tpl.revision(), config, template);
@@ -47,7 +47,7 @@ public record Snapshot(
     // The revision is the hash of the template without its own label, as WorkloadResources does.
     template.getMetadata().getLabels().remove(Labels.REVISION);
     template.getMetadata().getAnnotations().putAll(podAnnotations);
-    String revision = Applier.hash(template).substring(0, 10);
+    String revision = DesiredState.hash(template).substring(0, 10);
     template.getMetadata().getLabels().put(Labels.REVISION, revision);
     return new Snapshot(revision, config, template);
   }

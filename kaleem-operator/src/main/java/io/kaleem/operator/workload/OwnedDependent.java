@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.operator.Labels;
-import io.kaleem.operator.resources.Applier;
+import io.kaleem.operator.resources.DesiredState;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -140,7 +140,7 @@ public abstract class OwnedDependent<R extends HasMetadata>
     // The hash of what we render, before any server default: equal hashes mean nothing of ours
     // changed, whatever the API server added (so defaults never cause an update loop).
     r.getMetadata().getAnnotations().remove(Labels.DESIRED_HASH);
-    r.getMetadata().getAnnotations().put(Labels.DESIRED_HASH, Applier.hash(r));
+    r.getMetadata().getAnnotations().put(Labels.DESIRED_HASH, DesiredState.hash(r));
     return r;
   }
 
@@ -160,7 +160,7 @@ public abstract class OwnedDependent<R extends HasMetadata>
     boolean same =
         have != null
             && hash.equals(have.get(Labels.DESIRED_HASH))
-            && !Applier.drifted(desired, actual);
+            && !DesiredState.drifted(desired, actual);
     return Matcher.Result.computed(same, desired);
   }
 

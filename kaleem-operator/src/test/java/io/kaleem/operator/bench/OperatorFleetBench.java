@@ -74,6 +74,10 @@ public final class OperatorFleetBench {
     Map<String, Integer> idleBreakdown = new TreeMap<>();
     try (OperatorHarness h = OperatorHarness.start(settings, true)) {
       OperatorBench.deploymentController(h);
+      // prometheus-operator installed: every tenant also has a PrometheusRule and a PodMonitor,
+      // read from their informers like the rest.
+      h.installPodMonitorCrd();
+      h.installPrometheusRuleCrd();
       // 1. The fleet.
       ExecutorService pool = Executors.newFixedThreadPool(8);
       long t0 = System.nanoTime();

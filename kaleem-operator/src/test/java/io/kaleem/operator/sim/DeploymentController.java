@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.kaleem.operator.resources.Applier;
+import io.kaleem.operator.resources.DesiredState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public final class DeploymentController {
       return; // not yet looked at: status still describes the previous generation
     }
     int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-    String hash = Applier.hash(d.getSpec().getTemplate()).substring(0, 10);
+    String hash = DesiredState.hash(d.getSpec().getTemplate()).substring(0, 10);
     List<ReplicaSet> sets = replicaSets(d);
     ReplicaSet newRs =
         sets.stream()

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.kaleem.operator.resources.Applier;
+import io.kaleem.operator.resources.DesiredState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,7 +86,7 @@ public final class Kubelet {
    * by the old digest still gets the old content (registries keep manifests by digest).
    */
   public synchronized String repoint(String tag, ImageBehaviour b) {
-    String digest = "sha256:" + Applier.sha256(tag + "#" + (tags.size() + images.size()));
+    String digest = "sha256:" + DesiredState.sha256(tag + "#" + (tags.size() + images.size()));
     tags.put(tag, digest);
     images.put(digest, b);
     return digest;
@@ -102,7 +102,7 @@ public final class Kubelet {
     if (at >= 0) {
       return image.substring(at + 1);
     }
-    return tags.computeIfAbsent(image, i -> "sha256:" + Applier.sha256(i));
+    return tags.computeIfAbsent(image, i -> "sha256:" + DesiredState.sha256(i));
   }
 
   private ImageBehaviour behaviour(PodState s, String image) {
