@@ -28,12 +28,10 @@ import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
-import io.kaleem.operator.indexes.IndexSyncEvents;
 import io.kaleem.operator.indexes.IndexSyncService;
 import io.kaleem.operator.metrics.OperatorMetrics;
 import io.kaleem.operator.resources.DesiredState;
 import io.kaleem.operator.resources.MonitoringResources;
-import io.kaleem.operator.rollout.AnalysisEvents;
 import io.kaleem.operator.rollout.AnalysisRunner;
 import io.kaleem.operator.rollout.BlueGreenResources;
 import io.kaleem.operator.rollout.DeploymentView;
@@ -205,11 +203,11 @@ public class TenantReconciler
                 .build(),
             context);
     // The end of a background index sync.
-    IndexSyncEvents indexSync = new IndexSyncEvents();
-    indexes.onSyncEnded(indexSync::ended);
+    TenantSignal indexSync = new TenantSignal("index-sync");
+    indexes.onSyncEnded(indexSync::signal);
     // The end of an analysis measurement (they run on their own executor).
-    AnalysisEvents analysed = new AnalysisEvents();
-    analyses.onMeasurement(analysed::measured);
+    TenantSignal analysed = new TenantSignal("rollout-analysis");
+    analyses.onMeasurement(analysed::signal);
     // Snapshots are immutable: read from a cache, fetched only when the cache does not have one
     // yet.
     var revisions =
@@ -729,7 +727,7 @@ public class TenantReconciler
       }
     }
     st.indexes = counts;
-    // A running sync is not polled: its end is an event source (IndexSyncEvents).
+    // A running sync is not polled: its end is an event source (TenantSignal "index-sync").
     return r.retryAfter().isNegative() || r.retryAfter().isZero()
         ? settings.resync()
         : r.retryAfter();

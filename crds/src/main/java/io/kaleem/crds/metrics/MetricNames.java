@@ -226,6 +226,13 @@ public final class MetricNames {
   public static final String OPERATOR_EVENTS_QUEUED = "kaleem_operator_events_queued";
 
   /**
+   * Counter of Event occurrences not recorded: label cause ({@code queue_full}, {@code error},
+   * {@code shutdown}). Similar occurrences are folded into one Event first, so this stays 0 under a
+   * burst; it counts an API server that refuses Events.
+   */
+  public static final String OPERATOR_EVENTS_DROPPED = "kaleem_operator_events_dropped_total";
+
+  /**
    * Histogram of a rollout's duration, from its start to its verdict: label outcome ({@code
    * promoted}, {@code rolled_back}).
    */

@@ -469,7 +469,6 @@ public class IndexSyncService implements AutoCloseable {
     Map<String, List<IndexDefinition>> byCollection = new LinkedHashMap<>();
     r.desired()
         .forEach(d -> byCollection.computeIfAbsent(d.collection(), k -> new ArrayList<>()).add(d));
-    TreeSet<String> collections = new TreeSet<>(byCollection.keySet());
     List<String> notes = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     if (!mayDrop) {
@@ -483,20 +482,17 @@ public class IndexSyncService implements AutoCloseable {
                   + owner
                   + "; indexes are created but nothing is dropped or rebuilt"));
     }
-    for (Document c : db.listCollections()) {
-      String name = c.getString("name");
-      if ("view".equals(c.getString("type"))) {
-        collections.remove(name);
-        notes.add("view " + name + " skipped");
-      } else if (!MARKER_COLLECTION.equals(name) && !name.startsWith("system.")) {
-        collections.add(name);
-      }
+    CollectionsToSync found = CollectionsToSync.of(byCollection.keySet(), db.listCollections());
+    for (String view : found.views()) {
+      notes.add("view " + view + " skipped");
+      // its catalogued indexes are done with: not built on a view
+      progress.addAndGet(byCollection.getOrDefault(view, List.of()).size());
     }
     int created = 0;
     int rebuilt = 0;
     int dropped = 0;
     List<String> unmanaged = new ArrayList<>();
-    for (String coll : collections) {
+    for (String coll : found.names()) {
       var collection = db.getCollection(coll);
       Map<String, Document> existing = new LinkedHashMap<>();
       for (Document d : collection.listIndexes()) {

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.operator.spec.SpecValidator;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -39,33 +40,59 @@ public final class ReferencedObjects {
     return configMaps;
   }
 
-  private static <R extends HasMetadata> InformerEventSource<R, KaleemTenant> source(
+  /**
+   * The primary cache's index of what each tenant refers to: computed once when a tenant enters or
+   * changes in the cache, looked up per Secret or ConfigMap event. Scanning the namespace's tenants
+   * on every such event (defaults, validation and references of each) made a fleet's creation
+   * quadratic: 1,000 Secrets created × 1,000 tenants was a third of the operator's CPU.
+   */
+  private static final String INDEX = "referenced-objects";
+
+  private boolean indexed;
+
+  private <R extends HasMetadata> InformerEventSource<R, KaleemTenant> source(
       Class<R> type, String name, ApiSecrets.Source kind, EventSourceContext<KaleemTenant> ctx) {
+    if (!indexed) {
+      // before the informers start (prepareEventSources); one index for both kinds
+      ctx.getPrimaryCache().addIndexer(INDEX, ReferencedObjects::references);
+      indexed = true;
+    }
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(type, KaleemTenant.class)
             .withName(name)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 (R o) ->
-                    ctx.getPrimaryCache()
-                        .list(o.getMetadata().getNamespace())
-                        .filter(t -> refersTo(t, kind, o.getMetadata().getName()))
+                    ctx
+                        .getPrimaryCache()
+                        .byIndex(
+                            INDEX,
+                            key(o.getMetadata().getNamespace(), kind, o.getMetadata().getName()))
+                        .stream()
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .build(),
         ctx);
   }
 
-  private static boolean refersTo(KaleemTenant t, ApiSecrets.Source kind, String name) {
+  private static String key(String namespace, ApiSecrets.Source kind, String name) {
+    return namespace + "/" + kind + "/" + name;
+  }
+
+  /** The index keys of what a valid tenant refers to; none for a spec that is not valid. */
+  private static List<String> references(KaleemTenant t) {
     if (t.getSpec() == null) {
-      return false;
+      return List.of();
     }
     KaleemTenantSpec spec = t.getSpec().withDefaults();
     if (!SpecValidator.problems(spec).isEmpty()) {
-      return false;
+      return List.of();
     }
+    String ns = t.getMetadata().getNamespace();
     return ApiSecrets.of(t.getMetadata().getName(), spec).stream()
-        .anyMatch(r -> r.source() == kind && r.name().equals(name));
+        .map(r -> key(ns, r.source(), r.name()))
+        .distinct()
+        .toList();
   }
 
   public Secret secret(String namespace, String name) {
