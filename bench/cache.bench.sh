@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Two-level cache benchmark (see CacheBenchmark): Zipf reads with the cache on vs off (database
-# queries, hit ratios), HTTP req/s and P50/P95/P99 for the cached route, the uncached route and
-# liveness with wrk, and per-read latency of L1 hits, L2 hits and misses (JMH, CacheJmh).
+# queries, hit ratios), HTTP req/s, request-path CPU per request and P50/P95/P99 for the cached
+# route, the uncached route and liveness with wrk (interleaved 2 s slices), and per-read latency of
+# L1 hits, L2 hits and misses (JMH, CacheJmh: sample time, 1 fork, 3 x 2 s warm-up, 5 x 2 s).
+# BENCH_PRODUCTS=100000 (the size) takes ~9 min on the shared 2-core machine at load ~20.
 # Needs Redis on 127.0.0.1:6379 and wrk (apt-get install wrk). BENCH_PRODUCTS (default 20000),
 # BENCH_READS (default 1000000) and BENCH_SECONDS (default 10) resize it.
 set -euo pipefail
