@@ -23,8 +23,7 @@ import reactor.core.publisher.Mono;
  * <p>{@link #within} counts and writes holding the merchant's quota lock ({@code quota_locks}, one
  * lease document per merchant and quota, taken only when the plan sets a limit): two concurrent
  * creations at the last free place are serialised, the second counts the first's write and is
- * refused. {@link #require} (staff) still counts, then the caller writes: there two concurrent
- * creations may both pass, exceeding the quota by at most the number of concurrent creations.
+ * refused. Product and staff creations both come through it.
  */
 @Component
 public class MerchantQuotas {
@@ -108,16 +107,6 @@ public class MerchantQuotas {
                         () ->
                             allowed(quota.of(limits.get()), quota, adding, current)
                                 .then(Mono.defer(write))));
-  }
-
-  /**
-   * Completes when the merchant may add {@code adding} more of {@code quota} beyond the {@code
-   * current} count ({@code current} is asked only when a plan limits it); a 409 naming the limit
-   * otherwise. Count-then-write: see the class comment.
-   */
-  public Mono<Void> require(String merchantId, Quota quota, int adding, Mono<Long> current) {
-    return limitsOf(merchantId)
-        .flatMap(limits -> allowed(quota.of(limits), quota, adding, current));
   }
 
   private static Mono<Void> allowed(int limit, Quota quota, int adding, Mono<Long> current) {

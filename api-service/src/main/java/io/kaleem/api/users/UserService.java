@@ -66,8 +66,16 @@ public class UserService {
   public Mono<User> create(UserRequests.Create req) {
     String email = normalizeEmail(req.email());
     return Mono.defer(() -> merchantOf(req.role(), req.merchantId()))
-        .map(merchant -> newUser(req, email, merchant.id()))
-        .flatMap(mongo::insert)
+        .flatMap(
+            merchant ->
+                merchant.id() == null
+                    ? mongo.insert(newUser(req, email, null))
+                    : quotas.within(
+                        merchant.id(),
+                        MerchantQuotas.Quota.STAFF,
+                        1,
+                        staffCount(merchant.id()),
+                        () -> mongo.insert(newUser(req, email, merchant.id()))))
         .onErrorMap(
             DuplicateKeyException.class,
             e -> ApiException.conflict("Email '" + email + "' is already registered"));
@@ -197,13 +205,7 @@ public class UserService {
       if (merchantId == null) {
         return Mono.error(ApiException.invalidField("merchantId", "is required for role " + role));
       }
-      return merchants
-          .requireOpen(merchantId, "merchantId")
-          .flatMap(
-              m ->
-                  quotas
-                      .require(m, MerchantQuotas.Quota.STAFF, 1, staffCount(m))
-                      .thenReturn(new MerchantRef(m)));
+      return merchants.requireOpen(merchantId, "merchantId").map(MerchantRef::new);
     }
     if (merchantId != null) {
       return Mono.error(

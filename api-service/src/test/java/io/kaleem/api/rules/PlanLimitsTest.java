@@ -16,6 +16,7 @@ import io.kaleem.api.support.Tokens;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,20 +55,8 @@ class PlanLimitsTest {
             r.call(HttpMethod.POST, products, RuleSupport.product("LIM-2", 1), null), 409);
     assertThat(refused).containsEntry("reason", "plan-limit").containsEntry("limit", "products");
 
-    Map<String, Object> staff =
-        Map.of(
-            "email",
-            RuleSupport.unique("st") + "@example.com",
-            "name",
-            "Staff",
-            "role",
-            "MERCHANT_STAFF",
-            "merchantId",
-            m);
-    r.call(HttpMethod.POST, "/api/v1/users", staff, null).expectStatus().isCreated();
-    Map<String, Object> second = new java.util.HashMap<>(staff);
-    second.put("email", RuleSupport.unique("st") + "@example.com");
-    assertThat(RuleSupport.json(r.call(HttpMethod.POST, "/api/v1/users", second, null), 409))
+    r.call(HttpMethod.POST, "/api/v1/users", staff(m), null).expectStatus().isCreated();
+    assertThat(RuleSupport.json(r.call(HttpMethod.POST, "/api/v1/users", staff(m), null), 409))
         .containsEntry("limit", "staff");
   }
 
@@ -80,21 +69,9 @@ class PlanLimitsTest {
   void concurrentCreationsNeverPassTheProductLimit() {
     RuleSupport r = new RuleSupport(http);
     String m = subscribed(r, 3, 5);
-    WebClient client = tokens.adminClient(port);
     List<Integer> statuses =
-        Flux.range(0, 12)
-            .flatMap(
-                i ->
-                    client
-                        .post()
-                        .uri("/api/v1/merchants/{m}/products", m)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(RuleSupport.product("RACE-" + i, 1))
-                        .exchangeToMono(
-                            res -> res.releaseBody().thenReturn(res.statusCode().value())),
-                12)
-            .collectList()
-            .block();
+        atOnce(
+            12, "/api/v1/merchants/" + m + "/products", i -> RuleSupport.product("RACE-" + i, 1));
     assertThat(statuses).containsOnly(201, 409);
     long created = statuses.stream().filter(s -> s == 201).count();
     assertThat(created).isBetween(1L, 3L);
@@ -110,6 +87,66 @@ class PlanLimitsTest {
                 r.call(HttpMethod.POST, products(m), RuleSupport.product("OVER", 1), null), 409))
         .containsEntry("reason", "plan-limit");
     assertThat(stored(m)).isEqualTo(3);
+  }
+
+  /** The same for staff: twelve creations at once against a plan allowing three. */
+  @Test
+  void concurrentCreationsNeverPassTheStaffLimit() {
+    RuleSupport r = new RuleSupport(http);
+    String m = subscribed(r, 5, 3);
+    long before = staffOf(m);
+    List<Integer> statuses = atOnce(12, "/api/v1/users", i -> staff(m));
+    assertThat(statuses).containsOnly(201, 409);
+    long created = statuses.stream().filter(s -> s == 201).count();
+    assertThat(before + created).isLessThanOrEqualTo(3);
+    assertThat(staffOf(m)).isEqualTo(before + created);
+    for (long i = before + created; i < 3; i++) {
+      r.call(HttpMethod.POST, "/api/v1/users", staff(m), null).expectStatus().isCreated();
+    }
+    assertThat(RuleSupport.json(r.call(HttpMethod.POST, "/api/v1/users", staff(m), null), 409))
+        .containsEntry("limit", "staff");
+    assertThat(staffOf(m)).isEqualTo(3);
+  }
+
+  /** {@code n} POSTs of {@code body(i)} to {@code path} at once, as an admin; their statuses. */
+  private List<Integer> atOnce(int n, String path, IntFunction<Object> body) {
+    WebClient client = tokens.adminClient(port);
+    return Flux.range(0, n)
+        .flatMap(
+            i ->
+                client
+                    .post()
+                    .uri(path)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(body.apply(i))
+                    .exchangeToMono(res -> res.releaseBody().thenReturn(res.statusCode().value())),
+            n)
+        .collectList()
+        .block();
+  }
+
+  private static Map<String, Object> staff(String m) {
+    return Map.of(
+        "email",
+        RuleSupport.unique("st") + "@example.com",
+        "name",
+        "Staff",
+        "role",
+        "MERCHANT_STAFF",
+        "merchantId",
+        m);
+  }
+
+  private long staffOf(String m) {
+    return mongo
+        .count(
+            new Query(
+                Criteria.where("merchantId")
+                    .is(m)
+                    .and("role")
+                    .in(Role.MERCHANT_ROLES.stream().map(Enum::name).toList())),
+            "users")
+        .block();
   }
 
   /**
