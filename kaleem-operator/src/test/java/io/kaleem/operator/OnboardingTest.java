@@ -202,8 +202,8 @@ class OnboardingTest {
   }
 
   /**
-   * What server-side apply would give, from the JSON Patch writes: another writer's labels and
-   * annotations on our Deployment survive our update (docs/OPERATOR.md says why not SSA).
+   * Our update is a server-side apply by field manager kaleem-operator: another writer's labels and
+   * annotations on our Deployment survive it, and stay outside our managed fields.
    */
   @Test
   void anotherWritersLabelsAndAnnotationsSurviveOurUpdate() {
@@ -232,6 +232,18 @@ class OnboardingTest {
     assertThat(d.getMetadata().getAnnotations())
         .containsEntry("example.com/owner", "ops")
         .containsKey("kaleem.io/desired-hash");
+    var ours =
+        d.getMetadata().getManagedFields().stream()
+            .filter(e -> e.getManager().equals("kaleem-operator"))
+            .toList();
+    assertThat(ours).singleElement().extracting(e -> e.getOperation()).isEqualTo("Apply");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> labels =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ours.get(0).getFieldsV1().getAdditionalProperties().get("f:metadata"))
+                .get("f:labels");
+    assertThat(labels).containsKey("f:app.kubernetes.io/managed-by").doesNotContainKey("f:team");
   }
 
   @Test
