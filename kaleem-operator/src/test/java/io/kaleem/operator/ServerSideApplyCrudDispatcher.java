@@ -30,8 +30,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>a PATCH with content type {@code application/apply-patch+yaml} (YAML or JSON body) needs a
- *       {@code fieldManager} query parameter (400 without); it creates the object when absent (201)
- *       and otherwise merges the applied configuration into the live object (200);
+ *       {@code fieldManager} query parameter (400 without) and an applied configuration without
+ *       managedFields (400 "metadata.managedFields must be nil"); it creates the object when absent
+ *       (201) and otherwise merges the applied configuration into the live object (200);
  *   <li>a {@code metadata.resourceVersion} in the applied configuration is a precondition on an
  *       existing object (409 when it differs; JOSDK sends {@code "1"} on create so that an existing
  *       object is never adopted); on an absent object it is ignored;
@@ -112,6 +113,10 @@ public class ServerSideApplyCrudDispatcher extends KubernetesCrudDispatcher {
       applied = (ObjectNode) YAML.readTree(request.getBody().readUtf8());
     } catch (Exception e) {
       return status(400, "BadRequest", "the applied configuration is not an object");
+    }
+    JsonNode sentFields = applied.path("metadata").path("managedFields");
+    if (sentFields.isArray() && !sentFields.isEmpty()) {
+      return status(400, "BadRequest", "metadata.managedFields must be nil");
     }
     String objectPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     // Optimistic: a write between our read and our PUT (a status update, a hand edit) makes the

@@ -162,9 +162,34 @@ public abstract class OwnedDependent<R extends HasMetadata>
   /** Server-side apply of what we render (JOSDK's SSA update, forced, field manager ours). */
   @Override
   public R update(R actual, R desired, KaleemTenant t, Context<KaleemTenant> ctx) {
-    R updated = super.update(actual, desired, t, ctx);
+    R updated = super.update(actual, applicable(desired, ctx), t, ctx);
     WorkloadWrites.record(ctx, "Updated", desired.getKind(), desired.getMetadata().getName());
     return updated;
+  }
+
+  /**
+   * A rendering derived from the live object (the BlueGreen preview scaled down) carries what the
+   * server set: an apply with managedFields is refused, a resourceVersion would be a precondition
+   * (a 409 whenever the pods' status moved), and status is not ours to own.
+   */
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> R applicable(R desired, Context<KaleemTenant> ctx) {
+    var m = desired.getMetadata();
+    if ((m.getManagedFields() == null || m.getManagedFields().isEmpty())
+        && m.getResourceVersion() == null) {
+      return desired;
+    }
+    var json = ctx.getClient().getKubernetesSerialization();
+    Map<String, Object> map = json.convertValue(desired, Map.class);
+    map.remove("status");
+    Map<String, Object> meta = (Map<String, Object>) map.get("metadata");
+    for (String k :
+        new String[] {
+          "managedFields", "resourceVersion", "uid", "creationTimestamp", "generation"
+        }) {
+      meta.remove(k);
+    }
+    return (R) json.convertValue(map, desired.getClass());
   }
 
   @Override
