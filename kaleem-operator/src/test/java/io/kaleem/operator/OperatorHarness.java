@@ -21,6 +21,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus;
+import io.kaleem.mockapi.ServerSideApplyCrudDispatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

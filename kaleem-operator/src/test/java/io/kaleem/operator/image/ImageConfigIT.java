@@ -87,7 +87,7 @@ class ImageConfigIT {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new io.kaleem.operator.ServerSideApplyCrudDispatcher(),
+            new io.kaleem.mockapi.ServerSideApplyCrudDispatcher(),
             false);
     server.init();
     Process operator = null;

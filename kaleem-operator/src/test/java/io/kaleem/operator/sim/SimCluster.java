@@ -510,7 +510,7 @@ public final class SimCluster implements AutoCloseable {
    * CRUD dispatcher that records the operator's Deployment writes, answers the operator's
    * SelfSubjectRulesReview, and can cut the operator off after a given request.
    */
-  private final class FaultyDispatcher extends io.kaleem.operator.ServerSideApplyCrudDispatcher {
+  private final class FaultyDispatcher extends io.kaleem.mockapi.ServerSideApplyCrudDispatcher {
     volatile java.util.function.BiPredicate<RecordedRequest, String> crashAfter;
     volatile boolean cutOff;
 

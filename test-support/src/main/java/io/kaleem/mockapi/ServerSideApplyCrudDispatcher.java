@@ -1,4 +1,4 @@
-package io.kaleem.operator;
+package io.kaleem.mockapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
