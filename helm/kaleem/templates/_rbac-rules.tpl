@@ -20,7 +20,7 @@ compares them): tenant-namespace rules, cluster-scoped rules, and the Lease in i
   verbs: [list, watch, create, patch]
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [get, list, watch, create]
+  verbs: [get, list, watch, create, patch]
 - apiGroups: [""]
   resources: [pods]
   verbs: [list, watch]

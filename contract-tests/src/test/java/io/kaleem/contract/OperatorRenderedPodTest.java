@@ -21,13 +21,13 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.kaleem.crds.config.ApiEnv;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.mockapi.ServerSideApplyCrudDispatcher;
 import io.kaleem.operator.KaleemOperator;
 import io.kaleem.operator.OperatorSettings;
 import java.io.BufferedReader;
@@ -94,7 +94,7 @@ class OperatorRenderedPodTest {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
+            new ServerSideApplyCrudDispatcher(),
             false);
     server.init();
     client = server.createClient();

@@ -77,9 +77,10 @@ public final class ApiAccess {
               "",
               "secrets",
               List.of(),
-              List.of("get", "list", "watch", "create"),
+              List.of("get", "list", "watch", "create", "patch"),
               "ReferencedObjects: the tenant's Secrets from a cache (get: cleanup before the cache"
-                  + " is warm); GeneratedSecretDependent creates <tenant>-api-secrets"),
+                  + " is warm); GeneratedSecretDependent creates <tenant>-api-secrets by"
+                  + " server-side apply (a PATCH that creates: patch and create)"),
           new Grant(
               Scope.WATCHED_NAMESPACES,
               "",

@@ -76,7 +76,9 @@ public final class KaleemOperator implements AutoCloseable {
               o.withKubernetesClient(client)
                   .withMetrics(metrics)
                   .withUseSSAToPatchPrimaryResource(false)
-                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  // Dependents write by server-side apply (field manager Labels.OPERATOR, set on
+                  // TenantReconciler); their matchers are our own (OwnedDependent.match).
+                  .withSSABasedCreateUpdateMatchForDependentResources(true)
                   .withCloseClientOnStop(false)
                   .withConcurrentReconciliationThreads(settings.concurrentReconciles())
                   .withReconciliationTerminationTimeout(Duration.ofSeconds(10));

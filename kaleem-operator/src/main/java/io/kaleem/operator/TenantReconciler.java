@@ -85,6 +85,7 @@ import org.slf4j.MDC;
  * database indexes in place, and reports one condition per concern. Level-triggered and idempotent:
  * objects are written only when their desired state changed, status only when it changed.
  */
+@io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration(fieldManager = Labels.OPERATOR)
 @Workflow(
     explicitInvocation = true,
     handleExceptionsInReconciler = true,

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.kaleem.crds.config.TenantConfigRenderer;
 import io.kaleem.crds.indexes.IndexCatalog;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
+import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus.Phase;
 import io.kaleem.operator.status.Conditions;
 import java.time.Duration;
@@ -127,14 +128,7 @@ class OnboardingTest {
     assertThat(d.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
     Service svc = h.client.services().inNamespace(NS).withName("acme-api").get();
     assertThat(svc.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
-    HorizontalPodAutoscaler hpa =
-        h.client
-            .autoscaling()
-            .v2()
-            .horizontalPodAutoscalers()
-            .inNamespace(NS)
-            .withName("acme-api")
-            .get();
+    HorizontalPodAutoscaler hpa = hpa("acme");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(10);
     PodDisruptionBudget pdb =
@@ -202,8 +196,8 @@ class OnboardingTest {
   }
 
   /**
-   * What server-side apply would give, from the JSON Patch writes: another writer's labels and
-   * annotations on our Deployment survive our update (docs/OPERATOR.md says why not SSA).
+   * Our update is a server-side apply by field manager kaleem-operator: another writer's labels and
+   * annotations on our Deployment survive it, and stay outside our managed fields.
    */
   @Test
   void anotherWritersLabelsAndAnnotationsSurviveOurUpdate() {
@@ -232,6 +226,43 @@ class OnboardingTest {
     assertThat(d.getMetadata().getAnnotations())
         .containsEntry("example.com/owner", "ops")
         .containsKey("kaleem.io/desired-hash");
+    var ours =
+        d.getMetadata().getManagedFields().stream()
+            .filter(e -> e.getManager().equals("kaleem-operator"))
+            .toList();
+    assertThat(ours).singleElement().extracting(e -> e.getOperation()).isEqualTo("Apply");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> labels =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ours.get(0).getFieldsV1().getAdditionalProperties().get("f:metadata"))
+                .get("f:labels");
+    assertThat(labels).containsKey("f:app.kubernetes.io/managed-by").doesNotContainKey("f:team");
+  }
+
+  /**
+   * Switching autoscaling on stops us applying spec.replicas: the field passes to the HPA through a
+   * hand-over manager, so the API server does not remove it (the Deployment keeps its replicas
+   * instead of falling to one).
+   */
+  @Test
+  void switchingAutoscalingOnKeepsTheReplicasUntilTheHpaActs() {
+    h.createMongoSecret("omega-mongo", h.mongoUri);
+    KaleemTenantSpec spec = OperatorHarness.spec("omega");
+    spec.api.autoscaling.enabled = false;
+    spec.api.replicas = 3;
+    h.create("omega", spec);
+    h.await("omega", t -> h.deployment("omega") != null);
+    assertThat(h.deployment("omega").getSpec().getReplicas()).isEqualTo(3);
+
+    h.editSpec("omega", s -> s.api.autoscaling.enabled = true);
+    await().atMost(Duration.ofSeconds(30)).until(() -> hpa("omega") != null);
+    awaitQuiet();
+    Deployment d = h.deployment("omega");
+    assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(d.getMetadata().getManagedFields())
+        .extracting(e -> e.getManager())
+        .contains("kaleem-operator", "kaleem-operator-handover-to-hpa");
   }
 
   @Test
@@ -296,20 +327,7 @@ class OnboardingTest {
 
     // Autoscaling bounds: only the HPA changes; no new revision.
     h.editSpec("beta", s -> s.api.autoscaling.maxReplicas = 4);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                h.client
-                        .autoscaling()
-                        .v2()
-                        .horizontalPodAutoscalers()
-                        .inNamespace(NS)
-                        .withName("beta-api")
-                        .get()
-                        .getSpec()
-                        .getMaxReplicas()
-                    == 4);
+    await().atMost(Duration.ofSeconds(10)).until(() -> hpa("beta").getSpec().getMaxReplicas() == 4);
     awaitQuiet();
     Map<String, String> afterHpa = versions("beta");
     assertThat(afterHpa.get("hpa")).isNotEqualTo(versions.get("hpa"));
@@ -448,6 +466,16 @@ class OnboardingTest {
   }
 
   /** Waits until a couple of reconciles pass (status settles after the last change). */
+  static HorizontalPodAutoscaler hpa(String tenant) {
+    return h.client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(NS)
+        .withName(tenant + "-api")
+        .get();
+  }
+
   static void awaitQuiet() {
     long now = h.reconciles();
     await().atMost(Duration.ofSeconds(10)).until(() -> h.reconciles() >= now + 3);

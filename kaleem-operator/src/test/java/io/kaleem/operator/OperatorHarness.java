@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -22,6 +21,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kaleem.crds.v1alpha1.KaleemTenant;
 import io.kaleem.crds.v1alpha1.KaleemTenantSpec;
 import io.kaleem.crds.v1alpha1.KaleemTenantStatus;
+import io.kaleem.mockapi.ServerSideApplyCrudDispatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -458,11 +458,11 @@ public final class OperatorHarness implements AutoCloseable {
    * operator's RBAC (deploy/rbac.yaml grants these verbs on leases). Writes of a
    * prometheus-operator kind whose CRD was removed answer 404, as an API server's do.
    */
-  static final class AuthorizingCrudDispatcher extends KubernetesCrudDispatcher {
+  static final class AuthorizingCrudDispatcher extends ServerSideApplyCrudDispatcher {
     private final Set<String> removedMonitoringKinds;
 
     AuthorizingCrudDispatcher(Set<String> removedMonitoringKinds) {
-      super(List.of());
+      super();
       this.removedMonitoringKinds = removedMonitoringKinds;
     }
 

@@ -9,9 +9,9 @@ import io.kaleem.operator.resources.MonitoringResources;
 
 /**
  * A prometheus-operator object of the tenant (no Java model: a {@link GenericKubernetesResource} of
- * a fixed kind), kept like every other owned object: read from its own informer, written with the
- * JSON Patch of {@link OwnedDependent}, a hand edit repaired by the informer's event. Its informer
- * exists only while the kind's CRD does ({@link CrdInstalled}, the activation condition).
+ * a fixed kind), kept like every other owned object: read from its own informer, written by the
+ * server-side apply of {@link OwnedDependent}, a hand edit repaired by the informer's event. Its
+ * informer exists only while the kind's CRD does ({@link CrdInstalled}, the activation condition).
  */
 public abstract class MonitoringDependent extends OwnedDependent<GenericKubernetesResource> {
 

@@ -2,8 +2,6 @@ package io.kaleem.operator.workload;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
@@ -22,16 +20,13 @@ import java.util.Map;
  * app.kubernetes.io/managed-by=kaleem-operator}, mapped to the tenant by controller owner
  * reference), so a reconcile with nothing to change sends no request.
  *
- * <p>Writes differ from JOSDK's non-SSA defaults in two ways, both because the mock API server and
- * older clusters must run the same path as production:
- *
- * <ul>
- *   <li>updates are JSON merge patches of the fields we render, without a resourceVersion: other
- *       writers' labels, annotations and fields survive, and an HPA moving {@code replicas} between
- *       our read and our write cannot turn into a 409;
- *   <li>a create that meets an existing object is a {@link NameConflictException}: that object was
- *       not in our cache, so it is not ours, and it is never adopted.
- * </ul>
+ * <p>Writes are JOSDK's server-side apply (field manager {@code kaleem-operator}, forced): the
+ * applied configuration is everything we render, so a field we stop rendering is removed, while
+ * other writers' labels, annotations and fields (an HPA's {@code replicas}) survive; no
+ * resourceVersion is sent on an update, so a concurrent status or scale write cannot make it a 409.
+ * A create is an apply with resourceVersion {@code "1"} (JOSDK's {@code
+ * createResourceOnlyIfNotExistingWithSSA}): an object that already exists answers 409, a {@link
+ * NameConflictException}: it was not in our cache, so it is not ours, and it is never adopted.
  */
 public abstract class OwnedDependent<R extends HasMetadata>
     extends KubernetesDependentResource<R, KaleemTenant>
@@ -173,11 +168,37 @@ public abstract class OwnedDependent<R extends HasMetadata>
     return Matcher.Result.computed(same, desired);
   }
 
+  /** Server-side apply of what we render (JOSDK's SSA update, forced, field manager ours). */
   @Override
   public R update(R actual, R desired, KaleemTenant t, Context<KaleemTenant> ctx) {
-    R updated = patch(ctx, actual, desired);
+    R updated = super.update(actual, applicable(desired, ctx), t, ctx);
     WorkloadWrites.record(ctx, "Updated", desired.getKind(), desired.getMetadata().getName());
     return updated;
+  }
+
+  /**
+   * A rendering derived from the live object (the BlueGreen preview scaled down) carries what the
+   * server set: an apply with managedFields is refused, a resourceVersion would be a precondition
+   * (a 409 whenever the pods' status moved), and status is not ours to own.
+   */
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> R applicable(R desired, Context<KaleemTenant> ctx) {
+    var m = desired.getMetadata();
+    if ((m.getManagedFields() == null || m.getManagedFields().isEmpty())
+        && m.getResourceVersion() == null) {
+      return desired;
+    }
+    var json = ctx.getClient().getKubernetesSerialization();
+    Map<String, Object> map = json.convertValue(desired, Map.class);
+    map.remove("status");
+    Map<String, Object> meta = (Map<String, Object>) map.get("metadata");
+    for (String k :
+        new String[] {
+          "managedFields", "resourceVersion", "uid", "creationTimestamp", "generation"
+        }) {
+      meta.remove(k);
+    }
+    return (R) json.convertValue(map, desired.getClass());
   }
 
   @Override
@@ -193,48 +214,5 @@ public abstract class OwnedDependent<R extends HasMetadata>
     if (secondary != null) {
       WorkloadWrites.record(ctx, "Deleted", secondary.getKind(), secondary.getMetadata().getName());
     }
-  }
-
-  /**
-   * Our fields onto the object as cached, sent as a JSON Patch computed against that cached object
-   * (no read): maps merge (other writers' labels, annotations and fields stay), lists and values we
-   * render replace theirs, fields we do not render (the HPA's replicas, the cluster IP, status) are
-   * not in the patch at all. No resourceVersion test: a concurrent status or scale write cannot
-   * make it fail with a 409. (JSON Patch rather than merge patch because the fabric8 mock API
-   * server does not replace lists on a merge patch; a real API server does both.)
-   */
-  @SuppressWarnings("unchecked")
-  static <R extends HasMetadata> R patch(Context<KaleemTenant> ctx, R actual, R desired) {
-    var json = ctx.getClient().getKubernetesSerialization();
-    Map<String, Object> merged = json.convertValue(actual, Map.class);
-    Map<String, Object> ours = json.convertValue(desired, Map.class);
-    ours.remove("status");
-    Map<String, Object> meta = (Map<String, Object>) ours.get("metadata");
-    if (meta != null) {
-      meta.remove("resourceVersion");
-      // Ours is already there (the object came from our owner-reference-mapped cache).
-      meta.remove("ownerReferences");
-      meta.remove("managedFields");
-    }
-    mergeInto(merged, ours);
-    R target = (R) json.convertValue(merged, actual.getClass());
-    // A copy as the patch base: the client clears the base's resourceVersion, and the cached
-    // object is shared with the informer.
-    R base = (R) json.convertValue(actual, actual.getClass());
-    return ctx.getClient().resource(base).patch(PatchContext.of(PatchType.JSON), target);
-  }
-
-  /** RFC 7386 merge of {@code patch} into {@code target}, in place. */
-  @SuppressWarnings("unchecked")
-  static void mergeInto(Map<String, Object> target, Map<String, Object> patch) {
-    patch.forEach(
-        (k, v) -> {
-          Object t = target.get(k);
-          if (v instanceof Map<?, ?> pv && t instanceof Map<?, ?> tv) {
-            mergeInto((Map<String, Object>) tv, (Map<String, Object>) pv);
-          } else if (v != null) {
-            target.put(k, v);
-          }
-        });
   }
 }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -511,7 +510,7 @@ public final class SimCluster implements AutoCloseable {
    * CRUD dispatcher that records the operator's Deployment writes, answers the operator's
    * SelfSubjectRulesReview, and can cut the operator off after a given request.
    */
-  private final class FaultyDispatcher extends KubernetesCrudDispatcher {
+  private final class FaultyDispatcher extends io.kaleem.mockapi.ServerSideApplyCrudDispatcher {
     volatile java.util.function.BiPredicate<RecordedRequest, String> crashAfter;
     volatile boolean cutOff;
 
@@ -524,7 +523,7 @@ public final class SimCluster implements AutoCloseable {
         new java.util.concurrent.atomic.AtomicLong();
 
     FaultyDispatcher() {
-      super(List.of());
+      super();
     }
 
     @Override
